@@ -1,0 +1,83 @@
+/**
+ * The one place that reads configuration files and the environment (STYLE.md rule 8):
+ * YAML -> environment references -> schema -> deeply frozen object, or a ConfigError listing
+ * every problem with its path.
+ */
+import { readFileSync } from 'node:fs';
+import { parseDocument } from 'yaml';
+import type { z } from 'zod';
+import { ConfigError, formatPath, type ConfigProblem } from './config-error.ts';
+import { interpolateEnv } from './interpolate-env.ts';
+import { siteConfigSchema, type SiteConfig } from './site-schema.ts';
+import { cloudConfigSchema, type CloudConfig } from './cloud-schema.ts';
+
+export type Env = Readonly<Record<string, string | undefined>>;
+
+export function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
+}
+
+/** Validates an already parsed object against a schema; returns the frozen result or throws. */
+export function parseConfig<S extends z.ZodType>(schema: S, raw: unknown, source: string, env: Env = {}): z.infer<S> {
+  const problems: ConfigProblem[] = [];
+  const interpolated = interpolateEnv(raw, env, problems);
+  const result = schema.safeParse(interpolated);
+  if (!result.success) {
+    for (const issue of result.error.issues) {
+      problems.push({ path: formatPath(issue.path), message: describeIssue(issue, interpolated) });
+    }
+  }
+  if (problems.length > 0 || !result.success) throw new ConfigError(source, problems);
+  return deepFreeze(result.data);
+}
+
+/** Reads a YAML (or JSON) file and validates it. */
+export function loadConfigFile<S extends z.ZodType>(schema: S, file: string, env: Env = process.env): z.infer<S> {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new ConfigError(file, [{ path: '', message: `cannot read the file (${(err as NodeJS.ErrnoException).code ?? String(err)}); check the path` }]);
+  }
+  const doc = parseDocument(text, { prettyErrors: true });
+  if (doc.errors.length > 0) {
+    throw new ConfigError(file, doc.errors.map((e) => ({
+      path: e.linePos ? `line ${e.linePos[0].line}, column ${e.linePos[0].col}` : '',
+      message: `YAML syntax: ${e.message.split('\n')[0]}`,
+    })));
+  }
+  return parseConfig(schema, doc.toJS(), file, env);
+}
+
+export const loadSiteConfig = (file: string, env?: Env): SiteConfig => loadConfigFile(siteConfigSchema, file, env);
+export const loadCloudConfig = (file: string, env?: Env): CloudConfig => loadConfigFile(cloudConfigSchema, file, env);
+
+function describeIssue(issue: z.core.$ZodIssue, root: unknown): string {
+  const found = valueAt(root, issue.path);
+  const shown = found === undefined ? 'nothing' : JSON.stringify(found);
+  switch (issue.code) {
+    case 'invalid_type':
+      return found === undefined ? `required; expected ${issue.expected}` : `expected ${issue.expected}, found ${shown}`;
+    case 'unrecognized_keys':
+      return `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}; remove or correct the spelling`;
+    case 'invalid_union':
+      return `found ${shown}; ${issue.message}`;
+    case 'invalid_value':
+      return `found ${shown}; expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
+    default:
+      return `found ${shown}; ${issue.message}`;
+  }
+}
+
+function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
+  let cur: unknown = root;
+  for (const key of path) {
+    if (cur === null || typeof cur !== 'object') return undefined;
+    cur = (cur as Record<PropertyKey, unknown>)[key];
+  }
+  return cur;
+}

@@ -1,0 +1,26 @@
+/**
+ * One catalogue of connector error codes. Codes are stable (they travel in TagValue.error and
+ * in metrics labels); the message tells an engineer what to do.
+ */
+export const connectorErrors = {
+  LINK_DOWN: 'The device link is down; the gateway keeps reconnecting with backoff. Check the device is powered and reachable.',
+  TIMEOUT: 'The device did not answer in time; raise timeoutMs or check the network.',
+  DEVICE_EXCEPTION: 'The device refused the request (protocol exception); check the address exists on the device.',
+  BAD_ADDRESS: 'The tag address cannot be parsed; fix it in the site config.',
+  READ_ONLY: 'The tag cannot be written; only coils and holding registers are writable.',
+  UNKNOWN_TAG: 'No tag with that name is configured on this connector.',
+  OUT_OF_RANGE: 'The value does not fit the tag\'s data type after scaling.',
+  DECODE_FAILED: 'The raw data could not be decoded as the configured type.',
+} as const;
+
+export type ConnectorErrorCode = keyof typeof connectorErrors;
+
+/** An error that carries a stable code and the object it concerns. */
+export class ConnectorError extends Error {
+  readonly code: ConnectorErrorCode;
+  constructor(code: ConnectorErrorCode, detail: string) {
+    super(`${detail}: ${connectorErrors[code]}`);
+    this.name = 'ConnectorError';
+    this.code = code;
+  }
+}
