@@ -1,0 +1,56 @@
+/**
+ * Schema migrations: numbered, applied in order, each recorded in `schema_migrations`, all
+ * pending ones in one transaction. Reopening an up-to-date file applies nothing.
+ */
+import type { SqliteDatabase } from './database.ts';
+import { telemetry001 } from './migrations/001-telemetry.ts';
+
+export interface Migration {
+  /** 1, 2, 3, ... in the order they must run; never reused. */
+  readonly version: number;
+  readonly name: string;
+  /** SQL run once, inside the migration transaction. */
+  readonly up: string;
+}
+
+/** Every migration of the cloud store, oldest first. */
+export const cloudMigrations: readonly Migration[] = [telemetry001];
+
+export class MigrationError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'MigrationError';
+  }
+}
+
+/** Apply the migrations not yet recorded; returns the versions applied now. */
+export function migrate(db: SqliteDatabase, migrations: readonly Migration[] = cloudMigrations): number[] {
+  for (let i = 1; i < migrations.length; i++) {
+    if (migrations[i].version <= migrations[i - 1].version) {
+      throw new MigrationError(`Migration ${migrations[i].version} (${migrations[i].name}) is listed after ${migrations[i - 1].version}: keep them in ascending order`);
+    }
+  }
+  db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+    version INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    applied_at INTEGER NOT NULL
+  ) STRICT`);
+  const applied = new Set(
+    (db.prepare('SELECT version FROM schema_migrations').all() as { version: number }[]).map((row) => row.version),
+  );
+  const newest = migrations.at(-1)?.version ?? 0;
+  const unknown = [...applied].filter((version) => version > newest);
+  if (unknown.length > 0) {
+    throw new MigrationError(`The database has schema version ${Math.max(...unknown)} but this build knows up to ${newest}: run a newer edgestock or restore a matching backup`);
+  }
+  const pending = migrations.filter((migration) => !applied.has(migration.version));
+  if (pending.length === 0) return [];
+  const record = db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)');
+  db.transaction(() => {
+    for (const migration of pending) {
+      db.exec(migration.up);
+      record.run(migration.version, migration.name, Date.now());
+    }
+  }).immediate();
+  return pending.map((migration) => migration.version);
+}
