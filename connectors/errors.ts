@@ -11,6 +11,7 @@ export const connectorErrors = {
   UNKNOWN_TAG: 'No tag with that name is configured on this connector.',
   OUT_OF_RANGE: 'The value does not fit the tag\'s data type after scaling.',
   DECODE_FAILED: 'The raw data could not be decoded as the configured type.',
+  TRANSPORT_UNAVAILABLE: 'The driver for this transport cannot be loaded; install it (Modbus RTU needs the optional "serialport" package) or use TCP.',
 } as const;
 
 export type ConnectorErrorCode = keyof typeof connectorErrors;
