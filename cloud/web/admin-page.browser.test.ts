@@ -1,0 +1,165 @@
+/**
+ * The admin page in a real Chromium against the real app and a real SQLite store: the tree,
+ * live refresh without reload, the chart, and the connection indicator.
+ */
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../../bin/support/free-port.ts';
+import { openTelemetryStore, type TelemetryPoint, type TelemetryStore } from '../store/telemetry-store.ts';
+import { buildCloudApp } from './app.ts';
+import { startCloudHttp, type CloudHttp } from './server.ts';
+
+const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+  '--disable-sync', '--disable-quic', '--no-first-run',
+];
+const TEMPERATURE = 'plant-berlin/line-1-gw/press-s7/temperature';
+// Tag names come from devices in the field; this one must show as text and never run.
+const HOSTILE_TAG = '<img src=x onerror="window.__injected=1">';
+
+let dir: string;
+let store: TelemetryStore;
+let http: CloudHttp;
+let browser: BrowserContext;
+let page: Page;
+const started = Date.now();
+
+function point(partial: Partial<TelemetryPoint> & Pick<TelemetryPoint, 'tag' | 'value' | 'ts'>): TelemetryPoint {
+  return { group: 'plant-berlin', edge: 'line-1-gw', device: 'press-s7', quality: 'good', ...partial };
+}
+
+/** Text of `selector` once it equals `expected`, waiting up to `timeoutMs`. */
+async function waitForText(selector: string, expected: string, timeoutMs = 5000): Promise<void> {
+  await page.waitForFunction(
+    ([sel, text]) => document.querySelector(sel!)?.textContent === text,
+    [selector, expected],
+    { timeout: timeoutMs },
+  );
+}
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`Chromium is missing at ${CHROMIUM}; install it with: apt-get update && apt-get install -y chromium`);
+  }
+  dir = mkdtempSync(join(tmpdir(), 'edgestock-admin-page-'));
+  store = openTelemetryStore(join(dir, 'cloud.sqlite'));
+  store.defineMetrics([
+    { group: 'plant-berlin', edge: 'line-1-gw', device: 'press-s7', tag: 'temperature', datatype: 'Double', unit: '°C', protocol: 's7' },
+    { group: 'plant-berlin', edge: 'line-1-gw', device: 'press-s7', tag: 'running', datatype: 'Boolean', protocol: 's7' },
+    { group: 'plant-berlin', edge: 'line-1-gw', device: 'shelf-4', tag: 'humidity', datatype: 'Float', unit: '%RH', protocol: 'modbus' },
+    { group: 'dc-shanghai', edge: 'cold-gw', device: 'chiller-1', tag: 'supplyTemp', datatype: 'Double', unit: '°C', protocol: 'opcua' },
+    { group: 'plant-berlin', edge: 'line-1-gw', device: 'shelf-4', tag: HOSTILE_TAG, datatype: 'String', protocol: 'modbus' },
+  ]);
+  const samples: TelemetryPoint[] = [];
+  for (let minutesAgo = 14; minutesAgo >= 1; minutesAgo--) {
+    samples.push(point({ tag: 'temperature', value: 20 + Math.sin(minutesAgo / 2), ts: started - minutesAgo * 60_000 }));
+  }
+  samples.push(
+    point({ tag: 'temperature', value: 21.5, ts: started - 3000 }),
+    point({ tag: 'running', value: true, ts: started - 3000 }),
+    point({ device: 'shelf-4', tag: 'humidity', value: null, quality: 'bad', ts: started - 3000 }),
+    point({ group: 'dc-shanghai', edge: 'cold-gw', device: 'chiller-1', tag: 'supplyTemp', value: 4.2, quality: 'uncertain', ts: started - 3000 }),
+  );
+  store.insertSamples(samples);
+
+  const app = buildCloudApp({ store, logger: pino({ level: 'silent' }) });
+  http = await startCloudHttp({ app, host: '127.0.0.1', port: await freePort() });
+  browser = await chromium.launchPersistentContext(join(dir, 'chromium-profile'), {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: CHROMIUM_ARGS,
+    viewport: { width: 1280, height: 800 },
+  });
+  page = browser.pages()[0] ?? (await browser.newPage());
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await http?.close();
+  store?.close();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('admin page', () => {
+  it('shows a tag value in the tree, refreshes it without reload and charts its history', async () => {
+    const pageErrors: string[] = [];
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    await page.goto(`${http.url}/`);
+    await page.waitForSelector('#connection[data-state="live"]', { timeout: 5000 });
+
+    // sites and gateways start open, devices closed: open the press to reach its tags
+    const row = page.locator(`[data-tag="${TEMPERATURE}"]`);
+    expect(await row.isVisible()).toBe(false);
+    await page.locator('li.branch-device[data-name="press-s7"] > details > summary').click();
+    await row.waitFor({ state: 'visible', timeout: 5000 });
+    expect(await row.locator('[data-field=value]').textContent()).toBe('21.5');
+    expect(await row.locator('[data-field=unit]').textContent()).toBe('°C');
+    expect(await row.locator('[data-field=quality]').textContent()).toBe('✓ good');
+    expect(await page.locator('[data-tag="plant-berlin/line-1-gw/press-s7/running"] [data-field=value]').textContent()).toBe('on');
+
+    await page.locator('li.branch-device[data-name="shelf-4"] > details > summary').click();
+    const humidity = page.locator('[data-tag="plant-berlin/line-1-gw/shelf-4/humidity"]');
+    expect(await humidity.locator('[data-field=value]').textContent()).toBe('— (bad)');
+    expect(await humidity.locator('[data-field=quality]').textContent()).toBe('✕ bad');
+
+    // a newer reading reaches the page by polling, no reload
+    store.insertSamples([point({ tag: 'temperature', value: 37.25, ts: Date.now() })]);
+    await waitForText(`[data-tag="${TEMPERATURE}"] [data-field=value]`, '37.25');
+
+    await row.locator('button').click();
+    await page.waitForSelector('#detail .chart canvas', { timeout: 5000 });
+    expect(await page.locator('#detail [data-field=value]').textContent()).toBe('37.25');
+    // the y-axis label is drawn on the canvas; the legend beside it carries the unit in the DOM
+    expect(await page.locator('#detail .u-legend').textContent()).toContain('temperature (°C)');
+    expect(await page.locator('#detail .readings tbody tr').count()).toBeGreaterThan(3);
+    expect(await page.locator('#detail .readings tbody tr').first().locator('td').nth(1).textContent()).toBe('37.25 °C');
+    expect(page.url()).toContain('#tag=');
+
+    // the open chart appends new readings as they arrive
+    store.insertSamples([point({ tag: 'temperature', value: 38.5, ts: Date.now() })]);
+    await page.waitForFunction(
+      () => document.querySelector('#detail .readings tbody tr td:nth-child(2)')?.textContent === '38.5 °C',
+      undefined,
+      { timeout: 5000 },
+    );
+
+    await page.locator('#detail button[data-range="1h"]').click();
+    await page.waitForSelector('#detail button[data-range="1h"][aria-pressed="true"]', { timeout: 5000 });
+    await page.waitForSelector('#detail .chart canvas', { timeout: 5000 });
+
+    const screenshot = join(tmpdir(), 'edgestock-admin-page.png');
+    await page.screenshot({ path: screenshot });
+    console.log(`admin page screenshot: ${screenshot}`);
+    expect(pageErrors).toEqual([]);
+  }, 60_000);
+
+  it('filters the tree by name', async () => {
+    await page.locator('#filter').fill('supply');
+    await waitForText('#filter-count', '1 of 5');
+    expect(await page.locator('[data-tag="dc-shanghai/cold-gw/chiller-1/supplyTemp"]').isVisible()).toBe(true);
+    expect(await page.locator(`[data-tag="${TEMPERATURE}"]`).isVisible()).toBe(false);
+    await page.locator('#filter').fill('');
+    await waitForText('#filter-count', '');
+  }, 30_000);
+
+  it('shows a tag named like HTML as text and does not run it', async () => {
+    await page.locator('#filter').fill('onerror');
+    await waitForText('#filter-count', '1 of 5');
+    const names = await page.locator('.tag-row:not([hidden]) .tag-name').allTextContents();
+    expect(names).toEqual([HOSTILE_TAG]);
+    expect(await page.locator('.tree img').count()).toBe(0);
+    expect(await page.evaluate(() => (window as unknown as { __injected?: number }).__injected)).toBeUndefined();
+    await page.locator('#filter').fill('');
+  }, 30_000);
+
+  it('says "connection lost" when the server stops answering', async () => {
+    await http.close();
+    await page.waitForSelector('#connection[data-state="lost"]', { timeout: 5000 });
+    expect(await page.locator('#connection').textContent()).toContain('connection lost');
+  }, 30_000);
+});

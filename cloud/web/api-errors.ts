@@ -1,0 +1,53 @@
+/**
+ * One catalogue of the admin API's error codes. Codes are stable (clients branch on them); every
+ * error body is `{ error, field, message }` and the message says what was wrong and what to send.
+ */
+export const apiErrors = {
+  INVALID_VALUE: 'A query value has the wrong form.',
+  MISSING_FIELD: 'A required query parameter is missing.',
+  UNKNOWN_FIELD: 'The query has parameters this route does not take.',
+  AMBIGUOUS: 'The query matches more than one thing; narrow it down.',
+  NOT_FOUND: 'Nothing matches the request.',
+  BAD_REQUEST: 'The request cannot be read.',
+  INTERNAL: 'The server failed; the cloud log has the details.',
+} as const;
+
+export type ApiErrorCode = keyof typeof apiErrors;
+
+/** The JSON body of every 4xx/5xx answer. */
+export interface ApiErrorBody {
+  error: ApiErrorCode;
+  /** the query parameter at fault, or null when no single field is */
+  field: string | null;
+  message: string;
+}
+
+export const apiErrorSchema = {
+  type: 'object',
+  description: 'Every error answer: a stable code, the field at fault and a message naming the fix.',
+  required: ['error', 'field', 'message'],
+  additionalProperties: false,
+  properties: {
+    error: { type: 'string', enum: Object.keys(apiErrors) },
+    field: { type: ['string', 'null'] },
+    message: { type: 'string' },
+  },
+} as const;
+
+/** Thrown by handlers for input that passed the schema but still makes no sense. */
+export class ApiError extends Error {
+  readonly code: ApiErrorCode;
+  readonly field: string | null;
+  readonly statusCode: number;
+  constructor(statusCode: number, code: ApiErrorCode, field: string | null, message: string) {
+    super(message);
+    this.name = 'ApiError';
+    this.statusCode = statusCode;
+    this.code = code;
+    this.field = field;
+  }
+
+  toBody(): ApiErrorBody {
+    return { error: this.code, field: this.field, message: this.message };
+  }
+}

@@ -1,0 +1,172 @@
+/**
+ * The one place that turns failures into `{ error, field, message }`: schema validation errors
+ * (named after the field, with what to send instead), ApiErrors thrown by handlers, unknown
+ * routes and anything unexpected.
+ */
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { ApiError, type ApiErrorBody, type ApiErrorCode } from './api-errors.ts';
+
+interface AjvError {
+  keyword: string;
+  instancePath: string;
+  params: Record<string, unknown>;
+  message?: string;
+}
+
+interface FieldSchema {
+  type?: string | string[];
+  format?: string;
+  'x-expected'?: string;
+}
+
+interface PartSchema {
+  properties?: Record<string, FieldSchema>;
+}
+
+const PART_NAMES: Record<string, string> = {
+  querystring: 'query parameter',
+  params: 'path parameter',
+  body: 'body field',
+  headers: 'header',
+};
+
+const TYPE_NOUNS: Record<string, string> = {
+  integer: 'a whole number',
+  number: 'a number',
+  string: 'text',
+  boolean: 'true or false',
+};
+
+const FORMAT_NOUNS: Record<string, string> = {
+  'time-instant': 'a time',
+};
+
+/** How a value fails each keyword, phrased to follow `field: "value"`. */
+const KEYWORD_PHRASES: Record<string, (error: AjvError) => string> = {
+  type: (e) => `is not ${TYPE_NOUNS[String(e.params.type)] ?? String(e.params.type)}`,
+  format: (e) => `is not ${FORMAT_NOUNS[String(e.params.format)] ?? `in the ${String(e.params.format)} format`}`,
+  minimum: () => 'is too small',
+  maximum: () => 'is too large',
+  minLength: () => 'is too short',
+  maxLength: () => 'is too long',
+  pattern: () => 'is not valid',
+  enum: () => 'is not one of the allowed values',
+};
+
+/** Rejected requests by error code since start, for GET /api/health. */
+export type RejectionCounts = Partial<Record<ApiErrorCode, number>>;
+
+export function installErrorHandling(app: FastifyInstance): { rejections: () => RejectionCounts } {
+  const rejected: RejectionCounts = {};
+  const reject = (request: FastifyRequest, reply: FastifyReply, statusCode: number, body: ApiErrorBody) => {
+    rejected[body.error] = (rejected[body.error] ?? 0) + 1;
+    request.log.warn({ statusCode, rejected: body }, 'request rejected');
+    return reply.code(statusCode).send(body);
+  };
+
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (error instanceof ApiError) return reject(request, reply, error.statusCode, error.toBody());
+    if (error.validation) {
+      const body = describeValidationError(request, error.validation as AjvError[], error.validationContext ?? 'querystring');
+      return reject(request, reply, 400, body);
+    }
+    const statusCode = error.statusCode ?? 500;
+    if (statusCode < 500) {
+      return reject(request, reply, statusCode, { error: 'BAD_REQUEST', field: null, message: error.message });
+    }
+    request.log.error({ err: error }, 'request failed');
+    return reply.code(500).send({
+      error: 'INTERNAL',
+      field: null,
+      message: `The server failed on this request; the cloud log has the details under reqId ${request.id}.`,
+    } satisfies ApiErrorBody);
+  });
+
+  app.setNotFoundHandler((request, reply) => reject(request, reply, 404, {
+    error: 'NOT_FOUND',
+    field: null,
+    message: `No route ${request.method} ${request.url.split('?')[0]}; GET /api/openapi.json lists the routes.`,
+  }));
+
+  return { rejections: () => ({ ...rejected }) };
+}
+
+function describeValidationError(request: FastifyRequest, errors: AjvError[], part: string): ApiErrorBody {
+  const schema = partSchema(request, part);
+  const properties = schema?.properties ?? {};
+  const input = (partInput(request, part) ?? {}) as Record<string, unknown>;
+  const partName = PART_NAMES[part] ?? part;
+
+  // Unknown keys first, all of them at once: a misspelt key often explains a "missing" one.
+  const allowed = Object.keys(properties);
+  const unknown = Object.keys(input).filter((key) => !Object.hasOwn(properties, key));
+  if (unknown.length > 0) {
+    const names = unknown.map((key) => {
+      const near = closestName(key, allowed);
+      return near ? `"${key}" (did you mean "${near}"?)` : `"${key}"`;
+    });
+    return {
+      error: 'UNKNOWN_FIELD',
+      field: unknown[0]!,
+      message: `unknown ${partName}${unknown.length > 1 ? 's' : ''} ${names.join(', ')}; this route takes ${allowed.join(', ') || 'none'}`,
+    };
+  }
+
+  const first = errors[0]!;
+  if (first.keyword === 'required') {
+    const field = String(first.params.missingProperty);
+    const expected = properties[field]?.['x-expected'];
+    return { error: 'MISSING_FIELD', field, message: `${field}: missing; expected ${expected ?? 'a value'}` };
+  }
+
+  const field = fieldOf(first.instancePath) ?? '(request)';
+  const value = input[field];
+  const expected = properties[field]?.['x-expected'] ?? first.message ?? 'a valid value';
+  if (Array.isArray(value)) {
+    return { error: 'INVALID_VALUE', field, message: `${field}: given ${value.length} times; give it once, as ${expected}` };
+  }
+  const phrase = KEYWORD_PHRASES[first.keyword]?.(first) ?? 'is not valid';
+  return { error: 'INVALID_VALUE', field, message: `${field}: ${JSON.stringify(value)} ${phrase}; expected ${expected}` };
+}
+
+function partSchema(request: FastifyRequest, part: string): PartSchema | undefined {
+  const schema = request.routeOptions.schema as Record<string, unknown> | undefined;
+  return schema?.[part] as PartSchema | undefined;
+}
+
+function partInput(request: FastifyRequest, part: string): unknown {
+  const inputs: Record<string, unknown> = {
+    querystring: request.query,
+    params: request.params,
+    body: request.body,
+    headers: request.headers,
+  };
+  return inputs[part];
+}
+
+/** `/from` -> `from`; nested paths keep their slashes. */
+function fieldOf(instancePath: string): string | undefined {
+  return instancePath ? instancePath.slice(1).split('/')[0] : undefined;
+}
+
+/** The allowed name nearest to `key` (at most two edits away), if one is nearer than the rest. */
+function closestName(key: string, allowed: string[]): string | undefined {
+  const ranked = allowed
+    .map((name) => ({ name, distance: editDistance(key.toLowerCase(), name.toLowerCase()) }))
+    .filter(({ distance }) => distance <= 2)
+    .sort((a, b) => a.distance - b.distance);
+  if (ranked.length === 0 || ranked[1]?.distance === ranked[0]!.distance) return undefined;
+  return ranked[0]!.name;
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length]!;
+}

@@ -1,0 +1,44 @@
+/** GET /api/telemetry/latest: the newest value of every tag, optionally narrowed. */
+import type { FastifyInstance } from 'fastify';
+import type { LatestFilter, TelemetryStore } from '../../store/telemetry-store.ts';
+import { apiErrorSchema } from '../api-errors.ts';
+import {
+  deviceField, edgeField, groupField, jsonSafeValue, qualitySchema, tagField, telemetryValueSchema,
+} from '../query-fields.ts';
+
+export const latestValueSchema = {
+  type: 'object',
+  required: ['group', 'edge', 'device', 'protocol', 'tag', 'value', 'quality', 'ts', 'unit'],
+  additionalProperties: false,
+  properties: {
+    group: { type: 'string', description: 'Site (Sparkplug group id).' },
+    edge: { type: 'string', description: 'Gateway (Sparkplug edge node id).' },
+    device: { type: 'string' },
+    protocol: { type: ['string', 'null'], description: 'How the gateway reads the device: s7, opcua, modbus, scanner…' },
+    tag: { type: 'string' },
+    value: telemetryValueSchema,
+    quality: qualitySchema,
+    ts: { type: 'integer', description: 'Epoch milliseconds of the reading at the source.' },
+    unit: { type: ['string', 'null'] },
+  },
+} as const;
+
+const schema = {
+  summary: 'Newest value of every tag',
+  querystring: {
+    type: 'object',
+    additionalProperties: false,
+    properties: { group: groupField, edge: edgeField, device: deviceField, tag: tagField },
+  },
+  response: {
+    200: { type: 'array', items: latestValueSchema },
+    400: apiErrorSchema,
+  },
+} as const;
+
+export async function telemetryLatestRoute(app: FastifyInstance, { store }: { store: TelemetryStore }) {
+  app.get<{ Querystring: LatestFilter }>('/api/telemetry/latest', { schema, logLevel: 'warn' }, async (request) =>
+    store.latest(request.query).map(({ group, edge, device, protocol, tag, value, quality, ts, unit }) => ({
+      group, edge, device, protocol, tag, value: jsonSafeValue(value), quality, ts, unit,
+    })));
+}
