@@ -1,0 +1,77 @@
+/**
+ * The gateway's local HTTP API: GET /health (JSON) and GET /metrics (Prometheus text).
+ * `healthApi` is the plugin; `buildHealthApp` wraps it in an app that does not listen, so tests
+ * use inject() and only the daemon calls listen().
+ */
+import Fastify, { LogController, type FastifyInstance, type FastifyPluginAsync } from 'fastify';
+import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import type { LinkState } from '../../connectors/connector.ts';
+import type { OutboxStats } from '../outbox/outbox.ts';
+
+export interface NorthHealth {
+  linkState: LinkState;
+  bdSeq: number | null;
+  lastError: string | null;
+  lastPublishAt: number | null;
+  pointsPublished: number;
+  framesPublished: number;
+}
+
+export interface HealthReport {
+  /** 'ok' when every link is up; 'degraded' when the gateway runs but a link is not up. */
+  status: 'ok' | 'degraded';
+  uptimeS: number;
+  /** Link state per connector (Sparkplug device). */
+  links: Record<string, LinkState>;
+  north: NorthHealth;
+  outbox: OutboxStats;
+}
+
+export interface HealthApiOptions {
+  health: () => HealthReport;
+  registry: Registry;
+}
+
+const linkState = { type: 'string', enum: ['connecting', 'up', 'down', 'closed'] } as const;
+const nullableNumber = { type: ['number', 'null'] } as const;
+
+const healthSchema = {
+  type: 'object',
+  required: ['status', 'uptimeS', 'links', 'north', 'outbox'],
+  properties: {
+    status: { type: 'string', enum: ['ok', 'degraded'] },
+    uptimeS: { type: 'number' },
+    links: { type: 'object', additionalProperties: linkState },
+    north: {
+      type: 'object',
+      properties: {
+        linkState, bdSeq: nullableNumber, lastError: { type: ['string', 'null'] }, lastPublishAt: nullableNumber,
+        pointsPublished: { type: 'number' }, framesPublished: { type: 'number' },
+      },
+    },
+    outbox: {
+      type: 'object',
+      properties: {
+        rows: { type: 'number' }, bytes: { type: 'number' }, maxBytes: { type: 'number' }, dropped: { type: 'number' },
+        appended: { type: 'number' }, acked: { type: 'number' }, oldestTs: nullableNumber,
+      },
+    },
+  },
+} as const;
+
+export const healthApi: FastifyPluginAsync<HealthApiOptions> = async (app, options) => {
+  app.get('/health', { schema: { response: { 200: healthSchema } } }, async () => options.health());
+  app.get('/metrics', { schema: { response: { 200: { type: 'string' } } } }, async (_request, reply) => {
+    reply.type(options.registry.contentType);
+    return options.registry.metrics();
+  });
+};
+
+export function buildHealthApp(options: HealthApiOptions & { logger?: Logger }): FastifyInstance {
+  // Request logging off: monitoring polls /health and /metrics every few seconds.
+  const logController = new LogController({ disableRequestLogging: true });
+  const app = Fastify({ ...(options.logger ? { loggerInstance: options.logger } : { logger: false }), logController });
+  app.register(healthApi, { health: options.health, registry: options.registry });
+  return app as unknown as FastifyInstance;
+}

@@ -1,0 +1,78 @@
+/**
+ * The gateway's Prometheus metrics, in their own Registry (tests and several gateways in one
+ * process never share counters). Counters the pipeline drives are incremented where things
+ * happen; the rest are read from the parts' own stats at scrape time, so no part depends on
+ * prom-client.
+ */
+import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import type { LinkState } from '../connectors/connector.ts';
+import type { OutboxStats } from './outbox/outbox.ts';
+import type { GroupStats } from './scheduler.ts';
+
+export interface MetricSources {
+  outbox(): OutboxStats;
+  /** Link state per connector name, plus the north link under 'north'. */
+  links(): Record<string, LinkState>;
+  north(): { pointsPublished: number; framesPublished: number; unroutablePoints: number };
+  scheduler(): GroupStats[];
+}
+
+/** A counter that follows a monotonic total kept elsewhere: each scrape adds what was added since the last. */
+function followTotal(counter: Counter, read: () => number) {
+  let last = read();
+  return () => {
+    const now = read();
+    if (now > last) counter.inc(now - last);
+    last = now;
+  };
+}
+
+export class GatewayMetrics {
+  readonly registry = new Registry();
+  readonly pointsRead: Counter<'device'>;
+  readonly pointsQueued: Counter;
+  readonly readErrors: Counter<'device' | 'code'>;
+  readonly outboxAppendFailures: Counter;
+
+  constructor(sources: MetricSources, options: { defaultMetrics?: boolean } = {}) {
+    const registers = [this.registry];
+    if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: this.registry });
+
+    this.pointsRead = new Counter({ name: 'edgestock_points_read_total', help: 'Tag values read from devices (good or not).', labelNames: ['device'], registers });
+    this.pointsQueued = new Counter({ name: 'edgestock_points_queued_total', help: 'Values committed to the outbox after the change filter.', registers });
+    this.readErrors = new Counter({ name: 'edgestock_read_errors_total', help: 'Tag reads that came back without good quality, by error code.', labelNames: ['device', 'code'], registers });
+    this.outboxAppendFailures = new Counter({ name: 'edgestock_outbox_append_failures_total', help: 'Batches that could not be committed to the outbox (disk full, I/O error); their values are lost.', registers });
+
+    const follow = (name: string, help: string, read: () => number) => {
+      const counter: Counter = new Counter({ name, help, registers, collect: () => sync() });
+      const sync = followTotal(counter, read);
+    };
+    follow('edgestock_points_published_total', 'Values published north and acknowledged by the broker (PUBACK).', () => sources.north().pointsPublished);
+    follow('edgestock_frames_published_total', 'DDATA frames published north and acknowledged.', () => sources.north().framesPublished);
+    follow('edgestock_points_unroutable_total', 'Outbox values of devices or tags not in the birth certificates, removed unsent.', () => sources.north().unroutablePoints);
+    follow('edgestock_points_dropped_total', 'Values dropped by the outbox byte budget (oldest first).', () => sources.outbox().dropped);
+
+    const skippedSeen = new Map<string, number>();
+    new Counter({
+      name: 'edgestock_skipped_ticks_total', help: 'Poll ticks skipped because the previous read of the group was still running.',
+      labelNames: ['device', 'group'], registers,
+      collect() {
+        for (const g of sources.scheduler()) {
+          const key = `${g.connector}\u0000${g.group}`;
+          this.inc({ device: g.connector, group: g.group }, Math.max(0, g.skippedTicks - (skippedSeen.get(key) ?? 0)));
+          skippedSeen.set(key, g.skippedTicks);
+        }
+      },
+    });
+
+    new Gauge({ name: 'edgestock_outbox_bytes', help: 'Accounted bytes queued in the outbox.', registers, collect() { this.set(sources.outbox().bytes); } });
+    new Gauge({ name: 'edgestock_outbox_rows', help: 'Values queued in the outbox.', registers, collect() { this.set(sources.outbox().rows); } });
+    new Gauge({ name: 'edgestock_outbox_max_bytes', help: 'The outbox byte budget.', registers, collect() { this.set(sources.outbox().maxBytes); } });
+    new Gauge({
+      name: 'edgestock_link_up', help: '1 when the link (a connector, or "north") is up, else 0.', labelNames: ['link'], registers,
+      collect() {
+        for (const [link, state] of Object.entries(sources.links())) this.set({ link }, state === 'up' ? 1 : 0);
+      },
+    });
+  }
+}

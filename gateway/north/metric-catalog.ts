@@ -1,0 +1,75 @@
+/**
+ * Every metric the edge node will ever report, with its Sparkplug alias and datatype.
+ *
+ * Aliases are unique across the whole edge node [tck-id-payloads-alias-uniqueness] and stable for a
+ * given configuration: the node's own metrics first, then device tags in sorted (device, tag) order,
+ * so a restart with the same configuration assigns the same aliases.
+ */
+import type { ScalarDataTypeName } from '../../connectors/sparkplug/index.ts';
+
+export interface CatalogTag {
+  name: string;
+  datatype: ScalarDataTypeName;
+  /** Engineering unit, sent as the 'engUnit' property in DBIRTH. */
+  unit?: string;
+}
+
+export interface CatalogDevice {
+  /** The Sparkplug device id (the connector name). */
+  name: string;
+  /** The connector protocol, sent as the 'protocol' property in DBIRTH. */
+  protocol: string;
+  tags: readonly CatalogTag[];
+}
+
+export interface CatalogEntry extends CatalogTag {
+  device: string;
+  alias: number;
+}
+
+export const BDSEQ_METRIC = 'bdSeq';
+export const REBIRTH_METRIC = 'Node Control/Rebirth';
+
+/** Aliases of the node metrics (NBIRTH). 0 is avoided: it is protobuf's "not set". */
+export const nodeMetricAliases = { [BDSEQ_METRIC]: 1, [REBIRTH_METRIC]: 2 } as const;
+const FIRST_DEVICE_ALIAS = 3;
+
+const byCodePoint = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+export class MetricCatalog {
+  readonly #devices: readonly CatalogDevice[];
+  readonly #entries = new Map<string, Map<string, CatalogEntry>>();
+
+  constructor(devices: readonly CatalogDevice[]) {
+    const seen = new Set<string>();
+    for (const device of devices) {
+      if (seen.has(device.name)) throw new Error(`Device "${device.name}" is configured twice; Sparkplug device ids must be unique per edge node`);
+      seen.add(device.name);
+    }
+    this.#devices = [...devices]
+      .sort((a, b) => byCodePoint(a.name, b.name))
+      .map((d) => ({ ...d, tags: [...d.tags].sort((a, b) => byCodePoint(a.name, b.name)) }));
+    let alias = FIRST_DEVICE_ALIAS;
+    for (const device of this.#devices) {
+      const tags = new Map<string, CatalogEntry>();
+      for (const tag of device.tags) {
+        if (tags.has(tag.name)) throw new Error(`Tag "${tag.name}" appears twice on device "${device.name}"`);
+        tags.set(tag.name, { ...tag, device: device.name, alias: alias++ });
+      }
+      this.#entries.set(device.name, tags);
+    }
+  }
+
+  /** Devices in alias order, each with its tags in alias order. */
+  devices(): readonly CatalogDevice[] {
+    return this.#devices;
+  }
+
+  entry(device: string, tag: string): CatalogEntry | undefined {
+    return this.#entries.get(device)?.get(tag);
+  }
+
+  entries(device: string): CatalogEntry[] {
+    return [...(this.#entries.get(device)?.values() ?? [])];
+  }
+}
