@@ -7,7 +7,7 @@ import mqtt, { type MqttClient } from 'mqtt';
 import { pino } from 'pino';
 import { get as tahuNamespace } from 'sparkplug-payload';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { encodePayload, sparkplugTopic, type SparkplugMetric } from '../../connectors/sparkplug/index.ts';
+import { decodePayload, encodePayload, sparkplugTopic, type SparkplugMetric } from '../../connectors/sparkplug/index.ts';
 import { startEmbeddedBroker, type EmbeddedBroker } from '../broker/embedded-broker.ts';
 import { openTelemetryStore, type TelemetryStore } from '../store/telemetry-store.ts';
 import { startSparkplugIngest, type SparkplugIngest } from './sparkplug-ingest.ts';
@@ -168,6 +168,23 @@ describe('Sparkplug ingest', () => {
       [ddataTopic, 'wrong_datatype'],
     ]);
     expect(warnings.every((line) => line.level === 40 && typeof line.detail === 'string')).toBe(true);
+  });
+
+  it('asks an edge node whose births it missed to rebirth, at most once per interval', async () => {
+    const commands: Array<{ topic: string; metrics: SparkplugMetric[] }> = [];
+    const ncmd = sparkplugTopic({ group, type: 'NCMD', edge });
+    await publisher.subscribeAsync(ncmd, { qos: 0 });
+    publisher.on('message', (topic, payload) => commands.push({ topic, metrics: decodePayload(payload).metrics }));
+    await publish(ddataTopic, ddata(5, [{ alias: 1, timestamp: t0 + 1000, datatype: 'Float', value: 1 }]));
+    await publish(ddataTopic, ddata(6, [{ alias: 1, timestamp: t0 + 2000, datatype: 'Float', value: 2 }]));
+    await until('the rebirth request', () => commands.length > 0);
+    expect(commands[0]).toEqual({ topic: ncmd, metrics: [expect.objectContaining({ name: 'Node Control/Rebirth', datatype: 'Boolean', value: true })] });
+    expect(ingest!.stats()).toMatchObject({ rebirthRequests: 1, framesReceived: 2, rejectedByReason: { unknown_alias: 2 } });
+    // The node answers with births; its DATA is stored from then on.
+    await birth();
+    await publish(ddataTopic, ddata(2, [{ alias: 1, timestamp: t0 + 3000, datatype: 'Float', value: 3 }]));
+    expect(store.latest({ device, tag: 'speed' })[0]).toMatchObject({ value: 3, ts: t0 + 3000 });
+    expect(commands).toHaveLength(1);
   });
 
   it('survives any bytes on any Sparkplug topic', async () => {

@@ -11,7 +11,7 @@ import type { Socket } from 'node:net';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
 import {
-  decodePayload, isDataTypeName, parseSparkplugTopic, qualityFromSparkplug, QUALITY_PROPERTY,
+  decodePayload, encodePayload, isDataTypeName, sparkplugTopic, parseSparkplugTopic, qualityFromSparkplug, QUALITY_PROPERTY,
   SparkplugDecodeError, type DataTypeName, type SparkplugErrorCode, type SparkplugMetric, type SparkplugPayload,
 } from '../../connectors/sparkplug/index.ts';
 import type { MetricDefinition, TelemetryPoint, TelemetryStore } from '../store/telemetry-store.ts';
@@ -29,6 +29,8 @@ export interface SparkplugIngestOptions {
   reconnectPeriodMs?: number;
   /** How long start waits for the first subscription before resolving anyway; default 10 s. */
   startTimeoutMs?: number;
+  /** At most one rebirth request per edge node in this period; default 5 s. */
+  rebirthIntervalMs?: number;
 }
 
 export interface SparkplugIngestStats {
@@ -42,6 +44,8 @@ export interface SparkplugIngestStats {
   deaths: number;
   /** DATA/BIRTH frames whose seq was not the previous one + 1 (mod 256) for that edge node. */
   seqGaps: number;
+  /** NCMD 'Node Control/Rebirth' requests sent for DATA that no birth explained. */
+  rebirthRequests: number;
   connected: boolean;
 }
 
@@ -99,7 +103,7 @@ export async function startSparkplugIngest(options: SparkplugIngestOptions): Pro
   const { url, username, password, store, logger } = options;
   const stats: SparkplugIngestStats = {
     framesReceived: 0, framesRejected: 0, samplesInserted: 0, duplicates: 0, rejectedByReason: {},
-    births: 0, deaths: 0, seqGaps: 0, connected: false,
+    births: 0, deaths: 0, seqGaps: 0, rebirthRequests: 0, connected: false,
   };
   /** group/edge/device/name -> definition, from births seen by this process (DATA by name). */
   const byName = new Map<string, MetricDefinition>();
@@ -130,6 +134,25 @@ export async function startSparkplugIngest(options: SparkplugIngestOptions): Pro
       logger.debug({ topic, expected: (previous + 1) % 256, seq }, 'Sparkplug seq gap');
     }
     lastSeq.set(edgeKey, seq);
+  }
+
+  /** group/edge -> when we last asked that edge node to rebirth. */
+  const lastRebirthRequest = new Map<string, number>();
+  const rebirthIntervalMs = options.rebirthIntervalMs ?? 5000;
+
+  // A host that receives DATA it cannot resolve (it missed the births, e.g. the edge node came
+  // online before this ingest subscribed) asks the node for new births with NCMD
+  // 'Node Control/Rebirth' = true (Sparkplug 3.0, Edge Node Control metrics); the edge node then
+  // republishes NBIRTH and every DBIRTH. NCMD is published at QoS 0, as the spec's NCMD rules say.
+  function requestRebirth(group: string, edge: string): void {
+    const edgeKey = key(group, edge);
+    const now = Date.now();
+    if (now - (lastRebirthRequest.get(edgeKey) ?? -Infinity) < rebirthIntervalMs) return;
+    lastRebirthRequest.set(edgeKey, now);
+    stats.rebirthRequests++;
+    const payload = encodePayload({ timestamp: now, metrics: [{ name: 'Node Control/Rebirth', datatype: 'Boolean', value: true }] });
+    client.publish(sparkplugTopic({ group, type: 'NCMD', edge }), Buffer.from(payload), { qos: 0 });
+    logger.info({ group, edge }, 'asked the edge node to rebirth (DATA arrived without a known birth)');
   }
 
   function insert(points: TelemetryPoint[]): void {
@@ -209,6 +232,7 @@ export async function startSparkplugIngest(options: SparkplugIngestOptions): Pro
     for (const metric of payload.metrics) {
       const def = definitionFor(group, edge, device, metric);
       if (def === undefined) {
+        requestRebirth(group, edge);
         if (metric.alias !== undefined) throw new RejectedFrame('unknown_alias', `alias ${metric.alias} was not defined by a birth of ${group}/${edge}`);
         throw new RejectedFrame('unknown_metric', `metric ${metric.name === undefined ? 'without name or alias' : `"${metric.name}"`} was not defined by a birth of ${group}/${edge}/${device}`);
       }
@@ -224,10 +248,11 @@ export async function startSparkplugIngest(options: SparkplugIngestOptions): Pro
   }
 
   function handleFrame(topic: string, buf: Buffer): void {
-    stats.framesReceived++;
     const parsed = parseSparkplugTopic(topic);
+    // Host-to-edge traffic (our own rebirth requests among it) is not ingested nor counted.
+    if (!('error' in parsed) && (parsed.type === 'STATE' || parsed.type === 'NCMD' || parsed.type === 'DCMD')) return;
+    stats.framesReceived++;
     if ('error' in parsed) throw new RejectedFrame('bad_topic', parsed.error);
-    if (parsed.type === 'STATE' || parsed.type === 'NCMD' || parsed.type === 'DCMD') return; // host-to-edge traffic
     const { group, edge } = parsed;
     const device = parsed.device ?? NODE_DEVICE;
     switch (parsed.type) {
