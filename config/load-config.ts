@@ -8,7 +8,7 @@ import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { ConfigError, formatPath, type ConfigProblem } from './config-error.ts';
 import { interpolateEnv } from './interpolate-env.ts';
-import { siteConfigSchema, type SiteConfig } from './site-schema.ts';
+import { createSiteConfigSchema, type AddressChecks, type SiteConfig } from './site-schema.ts';
 import { cloudConfigSchema, type CloudConfig } from './cloud-schema.ts';
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -53,7 +53,9 @@ export function loadConfigFile<S extends z.ZodType>(schema: S, file: string, env
   return parseConfig(schema, doc.toJS(), file, env);
 }
 
-export const loadSiteConfig = (file: string, env?: Env): SiteConfig => loadConfigFile(siteConfigSchema, file, env);
+/** `addressChecks` lets the connectors' address parsers report alongside the schema's problems. */
+export const loadSiteConfig = (file: string, env?: Env, addressChecks?: AddressChecks): SiteConfig =>
+  loadConfigFile(createSiteConfigSchema(addressChecks), file, env);
 export const loadCloudConfig = (file: string, env?: Env): CloudConfig => loadConfigFile(cloudConfigSchema, file, env);
 
 function describeIssue(issue: z.core.$ZodIssue, root: unknown): string {
@@ -64,10 +66,16 @@ function describeIssue(issue: z.core.$ZodIssue, root: unknown): string {
       return found === undefined ? `required; expected ${issue.expected}` : `expected ${issue.expected}, found ${shown}`;
     case 'unrecognized_keys':
       return `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}; remove or correct the spelling`;
-    case 'invalid_union':
+    case 'invalid_union': {
+      const options = (issue as { options?: unknown[] }).options;
+      if (options) return `found ${shown}; expected one of ${options.map((o) => JSON.stringify(o)).join(', ')}`;
       return `found ${shown}; ${issue.message}`;
+    }
     case 'invalid_value':
       return `found ${shown}; expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
+    case 'custom':
+      if ((issue as { params?: { verbatim?: boolean } }).params?.verbatim) return issue.message;
+      return `found ${shown}; ${issue.message}`;
     default:
       return `found ${shown}; ${issue.message}`;
   }

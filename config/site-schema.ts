@@ -20,10 +20,23 @@ export const reconnectSchema = z.strictObject({
 });
 export type ReconnectConfig = z.infer<typeof reconnectSchema>;
 
-export const modbusTagSchema = z.strictObject({
+/**
+ * Checks one tag address; returns what is wrong, or undefined. The connectors own address
+ * syntax, and config/ imports nothing of the project, so the caller injects them: then schema
+ * and address problems are reported together in one pass.
+ */
+export type AddressCheck = (address: string) => string | undefined;
+export type AddressChecks = Partial<Record<'modbus', AddressCheck>>;
+
+const addressSchema = (check: AddressCheck | undefined) => z.string().min(1).superRefine((address, ctx) => {
+  const problem = check?.(address);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem, params: { verbatim: true } });
+});
+
+const createModbusTagSchema = (check?: AddressCheck) => z.strictObject({
   name,
   /** e.g. "hr:0", "ir:10:float32", "hr:4:float32:CDAB", "co:3", "di:0" */
-  address: z.string().min(1),
+  address: addressSchema(check),
   /** engineering value = raw * scale + offset */
   scale: z.number().refine((v) => v !== 0, 'scale must not be 0 (writes divide by it)').default(1),
   offset: z.number().default(0),
@@ -34,6 +47,7 @@ export const modbusTagSchema = z.strictObject({
   deadband: z.number().min(0).default(0),
   description: z.string().optional(),
 });
+export const modbusTagSchema = createModbusTagSchema();
 export type ModbusTagConfig = z.infer<typeof modbusTagSchema>;
 
 export const modbusTcpSchema = z.strictObject({
@@ -50,7 +64,7 @@ export const modbusRtuSchema = z.strictObject({
   stopBits: z.union([z.literal(1), z.literal(2)]).default(1),
 });
 
-export const modbusConnectorSchema = z.strictObject({
+const createModbusConnectorSchema = (check?: AddressCheck) => z.strictObject({
   name: topicLevel,
   protocol: z.literal('modbus'),
   connection: z.discriminatedUnion('transport', [modbusTcpSchema, modbusRtuSchema]),
@@ -62,8 +76,9 @@ export const modbusConnectorSchema = z.strictObject({
   /** Registers between two tags that the planner may read and discard to save a request. */
   maxGapRegisters: z.number().int().min(0).max(100).default(8),
   reconnect: reconnectSchema.prefault({}),
-  tags: z.array(modbusTagSchema).min(1, 'a connector needs at least one tag'),
+  tags: z.array(createModbusTagSchema(check)).min(1, 'a connector needs at least one tag'),
 });
+export const modbusConnectorSchema = createModbusConnectorSchema();
 export type ModbusConnectorConfig = z.infer<typeof modbusConnectorSchema>;
 
 export const connectorSchema = z.discriminatedUnion('protocol', [modbusConnectorSchema]);
@@ -90,7 +105,7 @@ export const outboxSchema = z.strictObject({
   maxBytes: z.number().int().min(64 * 1024).default(256 * 1024 * 1024),
 });
 
-export const siteConfigSchema = z.strictObject({
+export const createSiteConfigSchema = (checks: AddressChecks = {}) => z.strictObject({
   site: z.strictObject({
     id: topicLevel,
     name: z.string().optional(),
@@ -105,6 +120,8 @@ export const siteConfigSchema = z.strictObject({
   }),
   north: northSchema,
   outbox: outboxSchema.prefault({}),
-  connectors: z.array(connectorSchema).min(1, 'a gateway needs at least one connector'),
+  connectors: z.array(z.discriminatedUnion('protocol', [createModbusConnectorSchema(checks.modbus)]))
+    .min(1, 'a gateway needs at least one connector'),
 });
+export const siteConfigSchema = createSiteConfigSchema();
 export type SiteConfig = z.infer<typeof siteConfigSchema>;
