@@ -1,0 +1,63 @@
+/** The `edgestock` CLI: the one place that knows every part (DESIGN.md layout). */
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { cloudCommand } from './commands/cloud.ts';
+import { configCheckCommand, configSchemaCommand } from './commands/config.ts';
+import { demoCommand } from './commands/demo.ts';
+import { gatewayCommand } from './commands/gateway.ts';
+import { simulateModbusCommand } from './commands/simulate-modbus.ts';
+
+function portNumber(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError(`"${value}" is not a TCP port; expected 0..65535`);
+  return n;
+}
+function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError(`"${value}" is not a positive whole number`);
+  return n;
+}
+const portOption = (flags: string, description: string, env: string, fallback: number) =>
+  new Option(flags, description).env(env).argParser(portNumber).default(fallback);
+
+const program = new Command('edgestock')
+  .description('Industrial edge gateway and supply-chain core')
+  .showHelpAfterError();
+
+program.command('demo')
+  .description('run the demo plant: cloud (embedded broker, SQLite, admin UI), Modbus simulator and a gateway')
+  .addOption(portOption('--http-port <port>', 'admin UI / API port', 'EDGESTOCK_HTTP_PORT', 8080))
+  .addOption(portOption('--mqtt-port <port>', 'embedded MQTT broker port', 'EDGESTOCK_MQTT_PORT', 1883))
+  .addOption(portOption('--modbus-port <port>', 'Modbus simulator port', 'EDGESTOCK_MODBUS_PORT', 5020))
+  .addOption(portOption('--gateway-http-port <port>', 'gateway /health and /metrics port', 'EDGESTOCK_GATEWAY_HTTP_PORT', 8081))
+  .addOption(new Option('--data-dir <dir>', 'where the cloud store and the gateway outbox live').env('EDGESTOCK_DATA_DIR').default('./data'))
+  .addOption(new Option('--scenario <name>', 'simulator scenario').choices(['normal', 'replay']).default('normal'))
+  .action(demoCommand);
+
+program.command('gateway')
+  .description('run an edge gateway from a site config')
+  .requiredOption('--config <file>', 'site config (YAML)')
+  .action(gatewayCommand);
+
+program.command('cloud')
+  .description('run the cloud core from a cloud config')
+  .requiredOption('--config <file>', 'cloud config (YAML)')
+  .action(cloudCommand);
+
+const simulate = program.command('simulate').description('run equipment simulators');
+simulate.command('modbus')
+  .description('cold-room shelf sensors on Modbus TCP (register map in README.md)')
+  .option('--host <host>', 'address to bind', '127.0.0.1')
+  .addOption(portOption('--port <port>', 'TCP port', 'EDGESTOCK_MODBUS_PORT', 5020))
+  .option('--unit-id <id>', 'Modbus unit id', positiveInt, 1)
+  .option('--step-ms <ms>', 'scenario step', positiveInt, 1000)
+  .addOption(new Option('--scenario <name>', 'normal: modelled cold room; replay: real mote readings').choices(['normal', 'replay']).default('normal'))
+  .action(simulateModbusCommand);
+
+const config = program.command('config').description('check config files and print their JSON Schema');
+config.command('check <file>')
+  .description('validate a config file; lists every problem and exits 2 if there is any')
+  .addOption(new Option('--kind <kind>', 'which config').choices(['site', 'cloud']).default('site'))
+  .action(configCheckCommand);
+config.command('schema <kind>').description('print the JSON Schema of "site" or "cloud" config').action(configSchemaCommand);
+
+await program.parseAsync();

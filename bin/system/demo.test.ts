@@ -1,0 +1,87 @@
+/**
+ * The README's main job, as a user runs it: `edgestock demo` starts three processes, live shelf
+ * temperatures reach the cloud API within 60 s, and SIGTERM stops every process cleanly.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+import { afterAll, describe, expect, it } from 'vitest';
+import { startChildPart, type ChildPart } from '../support/child-part.ts';
+import { freePort } from '../support/free-port.ts';
+import { getJson, waitFor } from '../support/wait-for.ts';
+
+interface Latest { group: string; edge: string; device: string; protocol: string | null; tag: string; value: unknown; quality: string; ts: number; unit: string | null }
+
+const dataDir = mkdtempSync(join(tmpdir(), 'edgestock-demo-'));
+const output: string[] = [];
+let demo: ChildPart | undefined;
+
+afterAll(async () => {
+  await demo?.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe('edgestock demo', () => {
+  it('shows live shelf temperatures at the admin API within 60 s and stops cleanly on SIGTERM', async () => {
+    const ports = { http: await freePort(), mqtt: await freePort(), modbus: await freePort(), gateway: await freePort() };
+    const started = Date.now();
+    demo = startChildPart('demo', [
+      'demo', '--http-port', String(ports.http), '--mqtt-port', String(ports.mqtt), '--modbus-port', String(ports.modbus),
+      '--gateway-http-port', String(ports.gateway), '--data-dir', dataDir,
+    ], { ...process.env, EDGESTOCK_LOG_LEVEL: 'info' }, (line) => output.push(line));
+
+    const api = `http://127.0.0.1:${ports.http}`;
+    const temperatures = await waitFor('shelf temperatures in /api/telemetry/latest', async () => {
+      const latest = await getJson<Latest[]>(`${api}/api/telemetry/latest?device=shelf-sensors`);
+      const temps = latest.filter((v) => /^B1\d\/temperature$/.test(v.tag) && v.quality === 'good' && typeof v.value === 'number');
+      return temps.length === 8 ? temps : undefined;
+    }, { timeoutMs: 60_000, intervalMs: 500 }).catch((err: Error) => {
+      throw new Error(`${err.message}\n--- demo output ---\n${output.slice(-60).join('\n')}`);
+    });
+    expect(Date.now() - started).toBeLessThan(60_000);
+    for (const t of temperatures) {
+      expect(t).toMatchObject({ group: 'demo-plant', edge: 'gw-cold-room-1', device: 'shelf-sensors', protocol: 'modbus', unit: '°C' });
+      expect(t.value as number).toBeGreaterThan(-5);
+      expect(t.value as number).toBeLessThan(30);
+    }
+    // Live: the sample counter register moves, so a newer reading replaces the old one.
+    const first = temperatures[0]!.ts;
+    await waitFor('a newer reading', async () => {
+      const latest = await getJson<Latest[]>(`${api}/api/telemetry/latest?device=shelf-sensors&tag=samples`);
+      return latest[0] && latest[0].ts > first ? true : undefined;
+    }, { timeoutMs: 15_000 });
+    expect(output.join('\n')).toContain(`Admin UI:        ${api}`);
+
+    // In Chromium, the admin page shows the simulator's sample counter moving, through every real part.
+    const browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run'],
+    });
+    try {
+      const page = await browser.newPage();
+      await page.goto(`${api}/`);
+      await page.locator('li.branch-device[data-name="shelf-sensors"] > details > summary').click();
+      const counter = page.locator('[data-tag="demo-plant/gw-cold-room-1/shelf-sensors/samples"] [data-field=value]');
+      const before = await counter.textContent({ timeout: 10_000 });
+      expect(before).toMatch(/^\d+$/);
+      await page.waitForFunction(([sel, old]) => {
+        const text = document.querySelector(sel!)?.textContent;
+        return text !== old && /^\d+$/.test(text ?? '');
+      }, ['[data-tag="demo-plant/gw-cold-room-1/shelf-sensors/samples"] [data-field=value]', before], { timeout: 10_000 });
+      const temperature = page.locator('[data-tag="demo-plant/gw-cold-room-1/shelf-sensors/B12/temperature"]');
+      expect(await temperature.locator('[data-field=unit]').textContent()).toBe('°C');
+    } finally {
+      await browser.close();
+    }
+
+    demo.process.kill('SIGTERM');
+    expect(await demo.exited).toBe(0);
+    const text = output.join('\n');
+    expect(text).toContain('demo: stopped');
+    // Every part stopped: nothing answers on its port any more.
+    for (const url of [`${api}/api/health`, `http://127.0.0.1:${ports.gateway}/health`]) {
+      await expect(fetch(url)).rejects.toThrow();
+    }
+  }, 90_000);
+});
