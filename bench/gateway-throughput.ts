@@ -5,7 +5,7 @@
  * what gets measured (TOOLCHAIN.md: ~740 requests/s per modbus-serial server connection).
  * Prints JSON: points/s read by the gateway and stored by the cloud, and peak RSS per process.
  *
- *   npm run bench -- gateway-throughput [--tags 20000] [--connections 4] [--interval-ms 500] [--seconds 30] [--warmup-seconds 10]
+ *   npm run bench -- gateway-throughput [--tags 20000] [--connections 4] [--interval-ms 500] [--seconds 30] [--warmup-seconds 10] [--gateway-heap-mb N]
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -27,6 +27,8 @@ const { values: args } = parseArgs({
     seconds: { type: 'string', default: '30' },
     'warmup-seconds': { type: 'string', default: '10' },
     'keep-logs': { type: 'boolean', default: false },
+    /** Caps the gateway's V8 old space (--max-old-space-size), to tell retained memory from lazy GC. */
+    'gateway-heap-mb': { type: 'string' },
   },
 });
 const tags = Number(args.tags);
@@ -71,7 +73,8 @@ try {
   progress(`${connections * tagsPerConnection} tags over ${connections} Modbus connections every ${intervalMs} ms (offered ${Math.round(connections * tagsPerConnection * 1000 / intervalMs)} points/s)`);
   parts.push(startChildPart('cloud', ['cloud', '--config', join(dir, 'cloud.yaml')], env, keep('cloud')));
   await waitFor('cloud health', () => getJson(`http://127.0.0.1:${httpPort}/api/health`), { timeoutMs: 60_000 });
-  parts.push(startChildPart('gateway', ['gateway', '--config', join(dir, 'site.yaml')], env, keep('gateway')));
+  const gatewayEnv = args['gateway-heap-mb'] ? { ...env, NODE_OPTIONS: `--max-old-space-size=${Number(args['gateway-heap-mb'])}` } : env;
+  parts.push(startChildPart('gateway', ['gateway', '--config', join(dir, 'site.yaml')], gatewayEnv, keep('gateway')));
   await waitFor('gateway health', () => getJson(`http://127.0.0.1:${gatewayHttpPort}/health`), { timeoutMs: 60_000 });
 
   const sample = async () => {
@@ -104,6 +107,7 @@ try {
     tags: connections * tagsPerConnection,
     modbusConnections: connections,
     pollIntervalMs: intervalMs,
+    gatewayHeapLimitMiB: args['gateway-heap-mb'] ? Number(args['gateway-heap-mb']) : null,
     offeredPointsPerSecond: Math.round(connections * tagsPerConnection * 1000 / intervalMs),
     measuredSeconds: Math.round(dt * 10) / 10,
     gatewayReadPointsPerSecond: Math.round((end.read - start.read) / dt),
