@@ -22,7 +22,12 @@ export async function runUntilSignal(logger: Logger, start: () => Promise<Runnin
       process.stderr.write(`${err.message}\n`);
       process.exit(2);
     }
-    logger.fatal({ err }, 'failed to start');
+    const { code, address, port } = err as NodeJS.ErrnoException & { address?: string; port?: number };
+    if (code === 'EADDRINUSE') {
+      logger.fatal(`${address}:${port} is already in use: stop the program using it or choose another port (edgestock demo --help lists the port options and their EDGESTOCK_* variables)`);
+    } else {
+      logger.fatal({ err }, 'failed to start');
+    }
     process.exit(1);
   }
   let stopping = false;
