@@ -168,6 +168,20 @@ describe('gateway daemon with the shelf simulator and an embedded broker', { tim
     ]) expect(text).toMatch(line);
     expect(text).toContain('edgestock_read_errors_total');
   });
+
+  it('reports a lost device as BAD with the reason in errorCode once the simulator stops', async () => {
+    const from = recorder.messages.length;
+    await simulator.close();
+    const isLinkLoss = (m: SparkplugMetric) => ['LINK_DOWN', 'TIMEOUT'].includes(m.properties?.errorCode?.value as string);
+    const ddata = await recorder.waitFor((m) => m.type === 'DDATA' && m.payload.metrics.some(isLinkLoss), { from });
+    const metric = named(ddata, names).find(isLinkLoss)!;
+    expect(metric).toMatchObject({ isNull: true });
+    expect(metric.properties).toEqual({
+      Quality: { type: 'Int32', value: 0 },
+      errorCode: { type: 'String', value: expect.stringMatching(/^(LINK_DOWN|TIMEOUT)$/) },
+    });
+    await until('the link to show down', async () => (await getJson('/health')).links['shelf-sensors'] !== 'up');
+  });
 });
 
 describe('site config validation', () => {

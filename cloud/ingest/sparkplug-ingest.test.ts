@@ -126,6 +126,36 @@ describe('Sparkplug ingest', () => {
     expect(ingest!.stats()).toMatchObject({ framesReceived: 3, framesRejected: 0, births: 2, samplesInserted: 2 + 4 + 4, duplicates: 0, seqGaps: 0 });
   });
 
+  it("stores why a value is bad from the metric's errorCode property, in births and DDATA", async () => {
+    await publish(sparkplugTopic({ group, type: 'NBIRTH', edge }), nbirth());
+    await publish(sparkplugTopic({ group, type: 'DBIRTH', edge, device }), encodePayload({
+      timestamp: t0, seq: 1,
+      metrics: deviceMetrics.map((m) => (m.name === 'pressure'
+        ? { ...m, value: null, isNull: true, properties: { ...m.properties, Quality: { type: 'Int32', value: 0 }, errorCode: { type: 'String', value: 'DEVICE_EXCEPTION' } } }
+        : m)),
+    }));
+    expect(store.latest({ device, tag: 'pressure' })[0]).toMatchObject({ value: null, quality: 'bad', error: 'DEVICE_EXCEPTION', unit: 'bar' });
+
+    const bad = { Quality: { type: 'Int32', value: 0 }, errorCode: { type: 'String', value: 'LINK_DOWN' } } as const;
+    await publish(ddataTopic, ddata(2, [
+      { alias: 1, timestamp: t0 + 1000, datatype: 'Float', isNull: true, value: null, properties: bad },
+      { alias: 3, timestamp: t0 + 1000, datatype: 'String', value: 'PX-8', properties: { Quality: { type: 'Int32', value: 500 }, errorCode: { type: 'String', value: 'TIMEOUT' } } },
+      { alias: 4, timestamp: t0 + 1000, datatype: 'Int32', isNull: true, value: null, properties: { Quality: { type: 'Int32', value: 0 } } },
+      // a good value has no error, whatever a sender attaches
+      { alias: 2, timestamp: t0 + 1000, datatype: 'Boolean', value: true, properties: { errorCode: { type: 'String', value: 'TIMEOUT' } } },
+    ]));
+    const latest = Object.fromEntries(store.latest({ device }).map((v) => [v.tag, v]));
+    expect(latest.speed).toMatchObject({ value: null, quality: 'bad', error: 'LINK_DOWN' });
+    expect(latest.recipe).toMatchObject({ value: 'PX-8', quality: 'uncertain', error: 'TIMEOUT' });
+    expect(latest.pressure).toMatchObject({ value: null, quality: 'bad', error: null }); // no reason given
+    expect(latest.running).toMatchObject({ value: true, quality: 'good', error: null });
+    expect(store.history({ group, edge, device, tag: 'speed' })).toEqual([
+      { ts: t0, value: 1500, quality: 'good', error: null },
+      { ts: t0 + 1000, value: null, quality: 'bad', error: 'LINK_DOWN' },
+    ]);
+    expect(ingest!.stats()).toMatchObject({ framesRejected: 0 });
+  });
+
   it('stores a DDATA published twice only once', async () => {
     await birth();
     const frame = ddata(2, [{ alias: 1, timestamp: t0 + 5000, datatype: 'Float', value: 7 }]);

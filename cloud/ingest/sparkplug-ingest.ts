@@ -11,7 +11,7 @@ import type { Socket } from 'node:net';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
 import {
-  decodePayload, encodePayload, isDataTypeName, sparkplugTopic, parseSparkplugTopic, qualityFromSparkplug, QUALITY_PROPERTY,
+  decodePayload, encodePayload, ERROR_CODE_PROPERTY, isDataTypeName, sparkplugTopic, parseSparkplugTopic, qualityFromSparkplug, QUALITY_PROPERTY,
   SparkplugDecodeError, type DataTypeName, type SparkplugErrorCode, type SparkplugMetric, type SparkplugPayload,
 } from '../../connectors/sparkplug/index.ts';
 import type { MetricDefinition, TelemetryPoint, TelemetryStore } from '../store/telemetry-store.ts';
@@ -201,11 +201,15 @@ export async function startSparkplugIngest(options: SparkplugIngestOptions): Pro
   }
 
   function pointOf(group: string, edge: string, device: string, tag: string, metric: SparkplugMetric, fallbackTs: number): TelemetryPoint {
+    const quality = qualityFromSparkplug(metric.properties?.[QUALITY_PROPERTY]?.value);
     return {
       group, edge, device, tag,
       value: storedValue(metric.value),
-      quality: qualityFromSparkplug(metric.properties?.[QUALITY_PROPERTY]?.value),
+      quality,
       ts: metric.timestamp ?? fallbackTs,
+      // Our gateways say why a value is not good in the custom 'errorCode' property
+      // (docs/sparkplug-wire.md); other senders leave it out, and a good value has no error.
+      error: quality === 'good' ? null : stringProperty(metric, ERROR_CODE_PROPERTY),
     };
   }
 

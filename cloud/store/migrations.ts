@@ -4,6 +4,7 @@
  */
 import type { SqliteDatabase } from './database.ts';
 import { telemetry001 } from './migrations/001-telemetry.ts';
+import { sampleError002 } from './migrations/002-sample-error.ts';
 
 export interface Migration {
   /** 1, 2, 3, ... in the order they must run; never reused. */
@@ -14,7 +15,7 @@ export interface Migration {
 }
 
 /** Every migration of the cloud store, oldest first. */
-export const cloudMigrations: readonly Migration[] = [telemetry001];
+export const cloudMigrations: readonly Migration[] = [telemetry001, sampleError002];
 
 export class MigrationError extends Error {
   constructor(message: string) {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { migrate, MigrationError, type Migration } from './migrations.ts';
+import { cloudMigrations, migrate, MigrationError, type Migration } from './migrations.ts';
 import { openTelemetryStore, type TelemetryPoint, type TelemetryStore } from './telemetry-store.ts';
 
 let dir: string;
@@ -21,14 +21,14 @@ afterEach(() => {
 });
 
 const at = 1_700_000_000_000;
-function point(tag: string, ts: number, value: TelemetryPoint['value'], quality: TelemetryPoint['quality'] = 'good'): TelemetryPoint {
-  return { group: 'plant-1', edge: 'gw-01', device: 'press-4', tag, value, quality, ts };
+function point(tag: string, ts: number, value: TelemetryPoint['value'], quality: TelemetryPoint['quality'] = 'good', error?: string): TelemetryPoint {
+  return { group: 'plant-1', edge: 'gw-01', device: 'press-4', tag, value, quality, ts, ...(error === undefined ? {} : { error }) };
 }
 
 describe('migrations', () => {
   it('applies each migration once and nothing on reopen', () => {
     const db = new Database(file);
-    expect(migrate(db)).toEqual([1]);
+    expect(migrate(db)).toEqual([1, 2]);
     expect(migrate(db)).toEqual([]);
     db.close();
     store = openTelemetryStore(file);
@@ -37,7 +37,9 @@ describe('migrations', () => {
     store = openTelemetryStore(file); // reopen: schema kept, data kept
     expect(store.counts()).toEqual({ samples: 1, tags: 1 });
     const check = new Database(file, { readonly: true });
-    expect(check.prepare('SELECT version, name FROM schema_migrations').all()).toEqual([{ version: 1, name: 'telemetry' }]);
+    expect(check.prepare('SELECT version, name FROM schema_migrations ORDER BY version').all()).toEqual([
+      { version: 1, name: 'telemetry' }, { version: 2, name: 'sample-error' },
+    ]);
     check.close();
   });
 
@@ -49,6 +51,26 @@ describe('migrations', () => {
     expect(db.prepare("SELECT count(*) FROM sqlite_master WHERE name = 'a'").pluck().get()).toBe(0);
     expect(migrate(db, [ok])).toEqual([1]);
     db.close();
+  });
+
+  it('adds the error column to a version 1 database, whose samples read back with error null', () => {
+    const v1 = new Database(file);
+    expect(migrate(v1, cloudMigrations.filter((m) => m.version === 1))).toEqual([1]);
+    v1.prepare("INSERT INTO metric (id, grp, edge, device, tag, datatype, unit, defined_at) VALUES (1, 'plant-1', 'gw-01', 'press-4', 'temp', 'Double', '°C', ?)").run(at);
+    const insert = v1.prepare('INSERT INTO sample (metric_id, ts, vtype, value, quality) VALUES (1, ?, ?, ?, ?)');
+    insert.run(at, 1, 21.5, 0);
+    insert.run(at + 1000, 0, null, 2); // a bad reading stored before errors were kept
+    v1.close();
+
+    store = openTelemetryStore(file);
+    expect(store.latest({ tag: 'temp' })).toEqual([expect.objectContaining({ value: null, quality: 'bad', error: null, ts: at + 1000, unit: '°C' })]);
+    expect(store.history({ edge: 'gw-01', device: 'press-4', tag: 'temp' })).toEqual([
+      { ts: at, value: 21.5, quality: 'good', error: null },
+      { ts: at + 1000, value: null, quality: 'bad', error: null },
+    ]);
+    expect(store.insertSamples([point('temp', at + 2000, null, 'bad', 'LINK_DOWN')])).toEqual({ inserted: 1, duplicates: 0 });
+    expect(store.latest({ tag: 'temp' })[0]).toMatchObject({ quality: 'bad', error: 'LINK_DOWN' });
+    expect(store.counts()).toEqual({ samples: 3, tags: 1 });
   });
 
   it('refuses a database newer than the code', () => {
@@ -100,7 +122,7 @@ describe('telemetry store', () => {
     expect(store!.history({ ...q, limit: 3 }).map((p) => p.value)).toEqual([97, 98, 99]);
     expect(store!.history({ ...q, from: at, to: at + 50_000, limit: 2 }).map((p) => p.value)).toEqual([49, 50]);
     expect(store!.history({ ...q, tag: 'nothing' })).toEqual([]);
-    expect(store!.history({ ...q, limit: 1 })[0]).toEqual({ ts: at + 99_000, value: 99, quality: 'good' });
+    expect(store!.history({ ...q, limit: 1 })[0]).toEqual({ ts: at + 99_000, value: 99, quality: 'good', error: null });
   });
 
   it('keeps definitions and aliases across a restart', () => {
@@ -129,10 +151,25 @@ describe('telemetry store', () => {
     expect(store.resolveAlias('plant-1', 'gw-01', 1)?.tag).toBe('b');
   });
 
+  it('keeps the error code of a reading that is not good, in latest and history', () => {
+    store!.insertSamples([
+      point('temp', at, 21.5),
+      point('temp', at + 1000, null, 'bad', 'TIMEOUT'),
+      point('temp', at + 2000, 22, 'good', 'TIMEOUT'), // a good reading has no error: not stored
+      point('temp', at + 3000, null, 'bad', 'LINK_DOWN'),
+    ]);
+    expect(store!.history({ edge: 'gw-01', device: 'press-4', tag: 'temp' }).map((p) => [p.quality, p.error])).toEqual([
+      ['good', null], ['bad', 'TIMEOUT'], ['good', null], ['bad', 'LINK_DOWN'],
+    ]);
+    expect(store!.latest({ tag: 'temp' })[0]).toMatchObject({ value: null, quality: 'bad', error: 'LINK_DOWN' });
+    store!.insertSamples([point('temp', at + 4000, 23)]);
+    expect(store!.latest({ tag: 'temp' })[0]).toMatchObject({ value: 23, quality: 'good', error: null });
+  });
+
   it('lists defined tags without samples as null and uncertain', () => {
     store!.defineMetrics([{ group: 'g', edge: 'e', device: 'd', tag: 'never', datatype: 'Double', unit: 'bar', protocol: 's7' }]);
     const [value] = store!.latest({ group: 'g' });
-    expect(value).toMatchObject({ group: 'g', edge: 'e', device: 'd', tag: 'never', value: null, quality: 'uncertain', unit: 'bar', protocol: 's7', datatype: 'Double' });
+    expect(value).toMatchObject({ group: 'g', edge: 'e', device: 'd', tag: 'never', value: null, quality: 'uncertain', error: null, unit: 'bar', protocol: 's7', datatype: 'Double' });
     expect(typeof value.ts).toBe('number');
   });
 

@@ -19,6 +19,11 @@ export interface TelemetryPoint {
   quality: TelemetryQuality;
   /** Source timestamp, ms since the Unix epoch. */
   ts: number;
+  /**
+   * Why the value is not good: a stable code such as LINK_DOWN or TIMEOUT (the gateway's
+   * connectors/errors.ts). Not stored for a good point: a good reading has no error.
+   */
+  error?: string | null;
 }
 
 export interface MetricDefinition {
@@ -37,6 +42,8 @@ export interface MetricDefinition {
 }
 
 export interface LatestValue extends TelemetryPoint {
+  /** null when good or when the sender gave no reason. */
+  error: string | null;
   protocol: string | null;
   unit: string | null;
   datatype: string;
@@ -67,6 +74,8 @@ export interface HistoryPoint {
   ts: number;
   value: TelemetryScalar;
   quality: TelemetryQuality;
+  /** null when good or when the sender gave no reason. */
+  error: string | null;
 }
 
 export interface TelemetryStore {
@@ -82,7 +91,7 @@ export interface TelemetryStore {
   insertSamples(points: TelemetryPoint[]): { inserted: number; duplicates: number };
   /**
    * Latest value of every defined tag, ordered by group, edge, device, tag. A tag defined but
-   * never sampled appears with value null, quality 'uncertain' and ts = when it was defined.
+   * never sampled appears with value null, quality 'uncertain', error null and ts = when it was defined.
    */
   latest(filter?: LatestFilter): LatestValue[];
   /** Samples in ascending ts. */
@@ -93,7 +102,7 @@ export interface TelemetryStore {
 
 export const DEFAULT_HISTORY_LIMIT = 10_000;
 
-// ---- value and quality encoding (see migrations/001-telemetry.ts) -----------------------------
+// ---- value and quality encoding (see migrations/001-telemetry.ts, 002-sample-error.ts) --------
 
 const VTYPE_NULL = 0;
 const VTYPE_NUMBER = 1;
@@ -129,7 +138,7 @@ function guessDatatype(value: TelemetryScalar): string {
 }
 
 function checkPoint(point: TelemetryPoint, index: number): void {
-  const { value, quality, ts } = point;
+  const { value, quality, ts, error } = point;
   if (value !== null && vtypeOf[typeof value] === undefined) {
     throw new TypeError(`Telemetry point #${index} (${point.device}/${point.tag}): value must be a number, boolean, string or null, got ${typeof value}`);
   }
@@ -139,6 +148,14 @@ function checkPoint(point: TelemetryPoint, index: number): void {
   if (!Number.isSafeInteger(ts)) {
     throw new TypeError(`Telemetry point #${index} (${point.device}/${point.tag}): ts must be integer milliseconds since the epoch, got ${ts}`);
   }
+  if (error !== undefined && error !== null && typeof error !== 'string') {
+    throw new TypeError(`Telemetry point #${index} (${point.device}/${point.tag}): error must be a string code or null, got ${typeof error}`);
+  }
+}
+
+/** What is stored as a point's error: nothing for a good point or an empty code. */
+function storedError(point: TelemetryPoint): string | null {
+  return point.quality === 'good' || !point.error ? null : point.error;
 }
 
 function key(...parts: string[]): string {
@@ -153,9 +170,9 @@ interface MetricRow {
 }
 interface LatestRow extends MetricRow {
   defined_at: number; latest_ts: number | null; latest_vtype: number | null;
-  latest_value: number | string | null; latest_quality: number | null;
+  latest_value: number | string | null; latest_quality: number | null; latest_error: string | null;
 }
-interface SampleRow { ts: number; vtype: number; value: number | string | null; quality: number }
+interface SampleRow { ts: number; vtype: number; value: number | string | null; quality: number; error: string | null }
 
 function definitionOf(row: MetricRow): MetricDefinition {
   const def: MetricDefinition = {
@@ -208,21 +225,22 @@ export class SqliteTelemetryStore implements TelemetryStore {
       metricId: db.prepare('SELECT id FROM metric WHERE grp = ? AND edge = ? AND device = ? AND tag = ?').pluck(),
       insertImplicitMetric: db.prepare(`
         INSERT INTO metric (grp, edge, device, tag, datatype, defined_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id`).pluck(),
-      insertSample: db.prepare('INSERT OR IGNORE INTO sample (metric_id, ts, vtype, value, quality) VALUES (?, ?, ?, ?, ?)'),
+      insertSample: db.prepare('INSERT OR IGNORE INTO sample (metric_id, ts, vtype, value, quality, error) VALUES (?, ?, ?, ?, ?, ?)'),
       aliasLookup: db.prepare(`
         SELECT grp, edge, device, tag, alias, datatype, unit, protocol FROM metric
         WHERE grp = ? AND edge = ? AND alias = ?`),
       latest: db.prepare(`
         SELECT m.grp, m.edge, m.device, m.tag, m.alias, m.datatype, m.unit, m.protocol, m.defined_at,
-               s.ts AS latest_ts, s.vtype AS latest_vtype, s.value AS latest_value, s.quality AS latest_quality
+               s.ts AS latest_ts, s.vtype AS latest_vtype, s.value AS latest_value, s.quality AS latest_quality,
+               s.error AS latest_error
         FROM metric m
         LEFT JOIN sample s ON s.metric_id = m.id AND s.ts = (SELECT max(ts) FROM sample WHERE metric_id = m.id)
         WHERE (@group IS NULL OR m.grp = @group) AND (@edge IS NULL OR m.edge = @edge)
           AND (@device IS NULL OR m.device = @device) AND (@tag IS NULL OR m.tag = @tag)
         ORDER BY m.grp, m.edge, m.device, m.tag`),
       history: db.prepare(`
-        SELECT ts, vtype, value, quality FROM (
-          SELECT ts, vtype, value, quality FROM sample
+        SELECT ts, vtype, value, quality, error FROM (
+          SELECT ts, vtype, value, quality, error FROM sample
           WHERE metric_id IN (
                   SELECT id FROM metric
                   WHERE edge = @edge AND device = @device AND tag = @tag AND (@group IS NULL OR grp = @group))
@@ -315,7 +333,7 @@ export class SqliteTelemetryStore implements TelemetryStore {
       const id = this.#metricIdFor(point, created);
       const value = point.value;
       const vtype = value === null ? VTYPE_NULL : vtypeOf[typeof value];
-      inserted += insertSample.run(id, point.ts, vtype, storedValue(value), qualityCodes[point.quality]).changes;
+      inserted += insertSample.run(id, point.ts, vtype, storedValue(value), qualityCodes[point.quality], storedError(point)).changes;
     }
     return { inserted, duplicates: points.length - inserted };
   }
@@ -332,6 +350,7 @@ export class SqliteTelemetryStore implements TelemetryStore {
       value: row.latest_ts === null ? null : readValue(row.latest_vtype, row.latest_value),
       quality: row.latest_ts === null ? 'uncertain' : qualityNames[row.latest_quality ?? 1],
       ts: row.latest_ts ?? row.defined_at,
+      error: row.latest_error,
       protocol: row.protocol,
       unit: row.unit,
       datatype: row.datatype,
@@ -345,7 +364,9 @@ export class SqliteTelemetryStore implements TelemetryStore {
       group: q.group ?? null, edge: q.edge, device: q.device, tag: q.tag,
       from: q.from ?? Number.MIN_SAFE_INTEGER, to: q.to ?? Number.MAX_SAFE_INTEGER, limit,
     }) as SampleRow[];
-    return rows.map((row) => ({ ts: row.ts, value: readValue(row.vtype, row.value), quality: qualityNames[row.quality] }));
+    return rows.map((row) => ({
+      ts: row.ts, value: readValue(row.vtype, row.value), quality: qualityNames[row.quality], error: row.error,
+    }));
   }
 
   counts(): { samples: number; tags: number } {

@@ -9,6 +9,7 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../bin/support/free-port.ts';
+import { connectorErrors } from '../../connectors/errors.ts';
 import { openTelemetryStore, type TelemetryPoint, type TelemetryStore } from '../store/telemetry-store.ts';
 import { buildCloudApp } from './app.ts';
 import { startCloudHttp, type CloudHttp } from './server.ts';
@@ -19,6 +20,7 @@ const CHROMIUM_ARGS = [
   '--disable-sync', '--disable-quic', '--no-first-run',
 ];
 const TEMPERATURE = 'plant-berlin/line-1-gw/press-s7/temperature';
+const HUMIDITY = 'plant-berlin/line-1-gw/shelf-4/humidity';
 // Tag names come from devices in the field; this one must show as text and never run.
 const HOSTILE_TAG = '<img src=x onerror="window.__injected=1">';
 
@@ -62,7 +64,8 @@ beforeAll(async () => {
   samples.push(
     point({ tag: 'temperature', value: 21.5, ts: started - 3000 }),
     point({ tag: 'running', value: true, ts: started - 3000 }),
-    point({ device: 'shelf-4', tag: 'humidity', value: null, quality: 'bad', ts: started - 3000 }),
+    point({ device: 'shelf-4', tag: 'humidity', value: null, quality: 'bad', error: 'TIMEOUT', ts: started - 60_000 }),
+    point({ device: 'shelf-4', tag: 'humidity', value: null, quality: 'bad', error: 'LINK_DOWN', ts: started - 3000 }),
     point({ group: 'dc-shanghai', edge: 'cold-gw', device: 'chiller-1', tag: 'supplyTemp', value: 4.2, quality: 'uncertain', ts: started - 3000 }),
   );
   store.insertSamples(samples);
@@ -103,8 +106,8 @@ describe('admin page', () => {
     expect(await page.locator('[data-tag="plant-berlin/line-1-gw/press-s7/running"] [data-field=value]').textContent()).toBe('on');
 
     await page.locator('li.branch-device[data-name="shelf-4"] > details > summary').click();
-    const humidity = page.locator('[data-tag="plant-berlin/line-1-gw/shelf-4/humidity"]');
-    expect(await humidity.locator('[data-field=value]').textContent()).toBe('— (bad)');
+    const humidity = page.locator(`[data-tag="${HUMIDITY}"]`);
+    expect(await humidity.locator('[data-field=value]').textContent()).toBe('— (bad: LINK_DOWN)');
     expect(await humidity.locator('[data-field=quality]').textContent()).toBe('✕ bad');
 
     // a newer reading reaches the page by polling, no reload
@@ -137,6 +140,27 @@ describe('admin page', () => {
     console.log(`admin page screenshot: ${screenshot}`);
     expect(pageErrors).toEqual([]);
   }, 60_000);
+
+  it('shows why a bad value is bad: its error code, explained in a tooltip, in the tree and the readings', async () => {
+    const humidity = page.locator(`[data-tag="${HUMIDITY}"]`);
+    if (!(await humidity.isVisible())) await page.locator('li.branch-device[data-name="shelf-4"] > details > summary').click();
+    const value = humidity.locator('[data-field=value]');
+    expect(await value.textContent()).toBe('— (bad: LINK_DOWN)');
+    expect(await value.getAttribute('title')).toBe(`LINK_DOWN: ${connectorErrors.LINK_DOWN}`);
+
+    await humidity.locator('button').click();
+    await waitForText('#detail [data-field=value]', '— (bad: LINK_DOWN)');
+    expect(await page.locator('#detail [data-field=value]').getAttribute('title')).toBe(`LINK_DOWN: ${connectorErrors.LINK_DOWN}`);
+    await page.waitForFunction(() => document.querySelectorAll('#detail .readings tbody tr[data-quality="bad"]').length === 2, undefined, { timeout: 5000 });
+    const cells = page.locator('#detail .readings tbody tr td:nth-child(2)');
+    expect(await cells.allTextContents()).toEqual(['— (bad: LINK_DOWN)', '— (bad: TIMEOUT)']);
+    expect(await cells.nth(1).getAttribute('title')).toBe(`TIMEOUT: ${connectorErrors.TIMEOUT}`);
+
+    // the page's copy of the catalogue is the gateway's catalogue
+    // (a string: vitest would rewrite an import() inside a function before it reaches the page)
+    const pageCatalogue = await page.evaluate("import('/ui/error-codes.js').then((module) => module.ERROR_EXPLANATIONS)");
+    expect(pageCatalogue).toEqual(connectorErrors);
+  }, 30_000);
 
   it('filters the tree by name', async () => {
     await page.locator('#filter').fill('supply');

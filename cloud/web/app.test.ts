@@ -33,7 +33,7 @@ beforeEach(async () => {
   store.insertSamples([
     ...temperatures,
     point({ tag: 'running', value: true, ts: t0 }),
-    point({ device: 'shelf-4', tag: 'humidity', value: null, quality: 'bad', ts: t0 + 5000 }),
+    point({ device: 'shelf-4', tag: 'humidity', value: null, quality: 'bad', error: 'LINK_DOWN', ts: t0 + 5000 }),
     point({ edge: 'line-2-gw', device: 'pda-7', tag: 'lastScan', value: '(01)09501101020917', quality: 'uncertain', ts: t0 + 7000 }),
     point({ group: 'dc-shanghai', edge: 'cold-gw', device: 'chiller-1', tag: 'supplyTemp', value: 4.5, ts: t0 + 1000 }),
   ]);
@@ -57,20 +57,20 @@ async function getJson(url: string) {
 }
 
 describe('GET /api/telemetry/latest', () => {
-  it('returns each tag once with exactly group, edge, device, protocol, tag, value, quality, ts and unit', async () => {
+  it('returns each tag once with exactly group, edge, device, protocol, tag, value, quality, error, ts and unit', async () => {
     const { status, body } = await getJson('/api/telemetry/latest');
     expect(status).toBe(200);
     expect(body).toHaveLength(5);
     for (const row of body) {
-      expect(Object.keys(row).sort()).toEqual(['device', 'edge', 'group', 'protocol', 'quality', 'tag', 'ts', 'unit', 'value']);
+      expect(Object.keys(row).sort()).toEqual(['device', 'edge', 'error', 'group', 'protocol', 'quality', 'tag', 'ts', 'unit', 'value']);
     }
     expect(body).toContainEqual({
       group: 'plant-berlin', edge: 'line-1-gw', device: 'press-s7', protocol: 's7',
-      tag: 'temperature', value: 29, quality: 'good', ts: t0 + 9 * 60_000, unit: '°C',
+      tag: 'temperature', value: 29, quality: 'good', error: null, ts: t0 + 9 * 60_000, unit: '°C',
     });
     expect(body).toContainEqual(expect.objectContaining({ tag: 'running', value: true, unit: null }));
-    expect(body).toContainEqual(expect.objectContaining({ tag: 'humidity', value: null, quality: 'bad', unit: '%RH' }));
-    expect(body).toContainEqual(expect.objectContaining({ tag: 'lastScan', value: '(01)09501101020917', quality: 'uncertain' }));
+    expect(body).toContainEqual(expect.objectContaining({ tag: 'humidity', value: null, quality: 'bad', error: 'LINK_DOWN', unit: '%RH' }));
+    expect(body).toContainEqual(expect.objectContaining({ tag: 'lastScan', value: '(01)09501101020917', quality: 'uncertain', error: null }));
   });
 
   it('narrows by site, gateway, device and tag', async () => {
@@ -88,7 +88,7 @@ describe('GET /api/telemetry/latest', () => {
     expect(latest.status).toBe(200);
     expect(latest.body[0]).toMatchObject({ value: null, ts: t0 + 3_600_000 });
     const history = await getJson(`/api/telemetry/history?edge=line-1-gw&device=press-s7&tag=temperature&from=${t0 + 3_600_000}`);
-    expect(history.body.points).toEqual([{ ts: t0 + 3_600_000, value: null, quality: 'good' }]);
+    expect(history.body.points).toEqual([{ ts: t0 + 3_600_000, value: null, quality: 'good', error: null }]);
   });
 
   it('rejects an unknown query key with a 400 naming it', async () => {
@@ -111,7 +111,7 @@ describe('GET /api/telemetry/history', () => {
     expect(Object.keys(body).sort()).toEqual(['device', 'edge', 'points', 'tag', 'unit']);
     expect(body).toMatchObject({ edge: 'line-1-gw', device: 'press-s7', tag: 'temperature', unit: '°C' });
     expect(body.points).toHaveLength(10);
-    expect(body.points[0]).toEqual({ ts: t0, value: 20, quality: 'good' });
+    expect(body.points[0]).toEqual({ ts: t0, value: 20, quality: 'good', error: null });
     expect(body.points.map((p: { ts: number }) => p.ts)).toEqual([...body.points.map((p: { ts: number }) => p.ts)].sort((a, b) => a - b));
   });
 
@@ -121,6 +121,20 @@ describe('GET /api/telemetry/history', () => {
     expect(values(byMs.body)).toEqual([22, 23, 24]);
     const byIso = await getJson(`${base}&from=${iso(t0 + 2 * 60_000)}&to=${encodeURIComponent('2026-11-24T11:04:00+01:00')}`);
     expect(values(byIso.body)).toEqual([22, 23, 24]);
+  });
+
+  it("gives each reading's error code: why it is bad, null when good", async () => {
+    store.insertSamples([
+      point({ device: 'shelf-4', tag: 'humidity', value: null, quality: 'bad', error: 'TIMEOUT', ts: t0 + 6000 }),
+      point({ device: 'shelf-4', tag: 'humidity', value: 41.5, ts: t0 + 7000 }),
+    ]);
+    const { status, body } = await getJson('/api/telemetry/history?edge=line-1-gw&device=shelf-4&tag=humidity');
+    expect(status).toBe(200);
+    expect(body.points).toEqual([
+      { ts: t0 + 5000, value: null, quality: 'bad', error: 'LINK_DOWN' },
+      { ts: t0 + 6000, value: null, quality: 'bad', error: 'TIMEOUT' },
+      { ts: t0 + 7000, value: 41.5, quality: 'good', error: null },
+    ]);
   });
 
   it('keeps the newest readings when limit cuts the range', async () => {
@@ -197,7 +211,7 @@ describe('GET /api/telemetry/history', () => {
     expect(ambiguous.status).toBe(400);
     expect(ambiguous.body).toMatchObject({ error: 'AMBIGUOUS', field: 'group' });
     const picked = await getJson(`${base}&group=plant-munich`);
-    expect(picked.body.points).toEqual([{ ts: t0, value: 5, quality: 'good' }]);
+    expect(picked.body.points).toEqual([{ ts: t0, value: 5, quality: 'good', error: null }]);
   });
 });
 
@@ -267,6 +281,12 @@ describe('GET /api/openapi.json', () => {
     const params = Object.fromEntries(history.parameters.map((p: { name: string; required: boolean }) => [p.name, p.required]));
     expect(params).toEqual({ edge: true, device: true, tag: true, from: false, to: false, group: false, limit: false });
     expect(history.responses['400'].content['application/json'].schema.required).toEqual(['error', 'field', 'message']);
-    expect(body.paths['/api/telemetry/latest'].get.responses['200'].content['application/json'].schema.type).toBe('array');
+    const latest = body.paths['/api/telemetry/latest'].get.responses['200'].content['application/json'].schema;
+    expect(latest.type).toBe('array');
+    expect(latest.items.required).toContain('error');
+    expect(latest.items.properties.error).toMatchObject({ type: ['string', 'null'], description: expect.stringContaining('LINK_DOWN') });
+    const point = history.responses['200'].content['application/json'].schema.properties.points.items;
+    expect(point.required).toEqual(['ts', 'value', 'quality', 'error']);
+    expect(point.properties.error.type).toEqual(['string', 'null']);
   });
 });

@@ -49,3 +49,9 @@ export function jsonSafeValue<T>(value: T): T | null {
 /** Telemetry values: what a Sparkplug metric can carry once decoded. */
 export const telemetryValueSchema = { type: ['number', 'boolean', 'string', 'null'] } as const;
 export const qualitySchema = { type: 'string', enum: ['good', 'uncertain', 'bad'] } as const;
+/** Why a reading is not good: a stable code from the gateway's connector error catalogue. */
+export const errorCodeSchema = {
+  type: ['string', 'null'],
+  description: 'Why the reading is not good: a stable code such as LINK_DOWN, TIMEOUT or DEVICE_EXCEPTION. '
+    + 'null when the quality is good or the gateway gave no reason.',
+} as const;

@@ -13,4 +13,4 @@ export {
   type SparkplugMessageType, type SparkplugNodeMessageType, type SparkplugDeviceMessageType,
   type ParsedSparkplugTopic, type SparkplugTopicProblem, type SparkplugTopicParts,
 } from './sparkplug-topic.ts';
-export { QUALITY_PROPERTY, sparkplugQuality, qualityFromSparkplug, type SparkplugQualityCode } from './sparkplug-quality.ts';
+export { QUALITY_PROPERTY, ERROR_CODE_PROPERTY, sparkplugQuality, qualityFromSparkplug, type SparkplugQualityCode } from './sparkplug-quality.ts';

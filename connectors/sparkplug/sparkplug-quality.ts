@@ -10,6 +10,14 @@ import type { Quality } from '../connector.ts';
 
 export const QUALITY_PROPERTY = 'Quality';
 
+/**
+ * Our own metric property: why a value is not GOOD, as a String holding a stable code from
+ * connectors/errors.ts (LINK_DOWN, TIMEOUT, DEVICE_EXCEPTION, ...). Sparkplug 3.0 PropertySets
+ * allow custom keys beside the reserved ones ("Payloads" > "PropertySet"); other hosts ignore it.
+ * Sent only beside a Quality property, i.e. never on a GOOD value. See docs/sparkplug-wire.md.
+ */
+export const ERROR_CODE_PROPERTY = 'errorCode';
+
 export type SparkplugQualityCode = 0 | 192 | 500;
 
 export const sparkplugQuality: Readonly<Record<Quality, SparkplugQualityCode>> = {

@@ -36,7 +36,8 @@ export function nbirthPayload(bdSeq: number, timestamp: number): SparkplugPayloa
 /**
  * DBIRTH: every metric the device will ever report [tck-id-topics-dbirth-metric-reqs] with name,
  * datatype and current value [tck-id-topics-dbirth-metrics] (null when nothing was read yet), plus
- * the 'engUnit' and 'protocol' properties.
+ * the 'engUnit' and 'protocol' properties, and for a current value that is not good its 'Quality'
+ * and, when the reading has one, its 'errorCode' (docs/sparkplug-wire.md).
  */
 export function dbirthPayload(options: {
   device: CatalogDevice;

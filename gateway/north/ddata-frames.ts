@@ -4,6 +4,9 @@
  * [tck-id-payloads-alias-data-cmd-requirement], each with the time it was read
  * [tck-id-payloads-name-birth-data-requirement].
  *
+ * A metric that is not GOOD carries the Sparkplug 'Quality' property and, when the reading has an
+ * error code (connectors/errors.ts), our custom String property 'errorCode' (docs/sparkplug-wire.md).
+ *
  * The datatype is included although [tck-id-payloads-metric-datatype-not-req] says SHOULD NOT:
  * our codec needs it to pick the value field, and it lets the cloud decode a frame whose birth it
  * missed.

@@ -4,8 +4,9 @@
  * config change, a NaN) from becoming an encode error that would block the whole outbox.
  */
 import type { TagScalar, TagValue } from '../../connectors/connector.ts';
+import type { ConnectorErrorCode } from '../../connectors/errors.ts';
 import {
-  QUALITY_PROPERTY, sparkplugQuality, type ScalarDataTypeName, type SparkplugMetric, type SparkplugPropertyValue,
+  ERROR_CODE_PROPERTY, QUALITY_PROPERTY, sparkplugQuality, type ScalarDataTypeName, type SparkplugMetric, type SparkplugPropertyValue,
 } from '../../connectors/sparkplug/index.ts';
 
 type Fit = (value: TagScalar) => number | boolean | string | undefined;
@@ -53,8 +54,14 @@ export function fitValue(value: TagScalar, datatype: ScalarDataTypeName): { valu
   return fitted === undefined ? { value: null, lost: true } : { value: fitted, lost: false };
 }
 
-/** Value, isNull and the Quality property (only when not good) of one metric. */
-export function metricValue(sample: Pick<TagValue, 'value' | 'quality'>, datatype: ScalarDataTypeName): {
+/** What a value that did not fit its datatype reports as its error code. */
+const UNFIT_ERROR: ConnectorErrorCode = 'OUT_OF_RANGE';
+
+/**
+ * Value, isNull, and (only when not good) the Quality property plus, when the reading says why,
+ * the errorCode property of one metric.
+ */
+export function metricValue(sample: Pick<TagValue, 'value' | 'quality' | 'error'>, datatype: ScalarDataTypeName): {
   fields: Pick<SparkplugMetric, 'value' | 'isNull' | 'properties'>;
   lost: boolean;
 } {
@@ -63,7 +70,12 @@ export function metricValue(sample: Pick<TagValue, 'value' | 'quality'>, datatyp
   const fields: Pick<SparkplugMetric, 'value' | 'isNull' | 'properties'> = value === null ? { isNull: true } : { value };
   // Sparkplug 3.0 "Quality Codes": the property is only required when the quality is not GOOD;
   // Int32 [tck-id-payloads-propertyset-quality-value-type], 0/192/500 [...-quality-value-value].
-  if (quality !== 'good') fields.properties = { [QUALITY_PROPERTY]: qualityProperty(quality) };
+  if (quality !== 'good') {
+    fields.properties = { [QUALITY_PROPERTY]: qualityProperty(quality) };
+    // A custom PropertySet key (Sparkplug 3.0 "PropertySet"), so a plant engineer sees why.
+    const error = sample.error || (lost ? UNFIT_ERROR : undefined);
+    if (error) fields.properties[ERROR_CODE_PROPERTY] = { type: 'String', value: error };
+  }
   return { fields, lost };
 }
 

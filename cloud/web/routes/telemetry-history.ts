@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { TelemetryStore } from '../../store/telemetry-store.ts';
 import { ApiError, apiErrorSchema } from '../api-errors.ts';
 import {
-  deviceField, edgeField, groupField, jsonSafeValue, limitField, qualitySchema, tagField, telemetryValueSchema, timeField,
+  deviceField, edgeField, errorCodeSchema, groupField, jsonSafeValue, limitField, qualitySchema, tagField, telemetryValueSchema, timeField,
 } from '../query-fields.ts';
 import { parseTimeInstant } from '../time-instant.ts';
 
@@ -47,9 +47,9 @@ const schema = {
           type: 'array',
           items: {
             type: 'object',
-            required: ['ts', 'value', 'quality'],
+            required: ['ts', 'value', 'quality', 'error'],
             additionalProperties: false,
-            properties: { ts: { type: 'integer' }, value: telemetryValueSchema, quality: qualitySchema },
+            properties: { ts: { type: 'integer' }, value: telemetryValueSchema, quality: qualitySchema, error: errorCodeSchema },
           },
         },
       },
@@ -83,7 +83,7 @@ export async function telemetryHistoryRoute(app: FastifyInstance, { store }: { s
     }
     const [match] = matches as [(typeof matches)[number]];
     const points = store.history({ group: match.group, edge, device, tag, from, to, limit })
-      .map(({ ts, value, quality }) => ({ ts, value: jsonSafeValue(value), quality }));
+      .map(({ ts, value, quality, error }) => ({ ts, value: jsonSafeValue(value), quality, error }));
     return { edge, device, tag, unit: match.unit, points };
   });
 }

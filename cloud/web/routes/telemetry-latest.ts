@@ -3,12 +3,12 @@ import type { FastifyInstance } from 'fastify';
 import type { LatestFilter, TelemetryStore } from '../../store/telemetry-store.ts';
 import { apiErrorSchema } from '../api-errors.ts';
 import {
-  deviceField, edgeField, groupField, jsonSafeValue, qualitySchema, tagField, telemetryValueSchema,
+  deviceField, edgeField, errorCodeSchema, groupField, jsonSafeValue, qualitySchema, tagField, telemetryValueSchema,
 } from '../query-fields.ts';
 
 export const latestValueSchema = {
   type: 'object',
-  required: ['group', 'edge', 'device', 'protocol', 'tag', 'value', 'quality', 'ts', 'unit'],
+  required: ['group', 'edge', 'device', 'protocol', 'tag', 'value', 'quality', 'error', 'ts', 'unit'],
   additionalProperties: false,
   properties: {
     group: { type: 'string', description: 'Site (Sparkplug group id).' },
@@ -18,6 +18,7 @@ export const latestValueSchema = {
     tag: { type: 'string' },
     value: telemetryValueSchema,
     quality: qualitySchema,
+    error: errorCodeSchema,
     ts: { type: 'integer', description: 'Epoch milliseconds of the reading at the source.' },
     unit: { type: ['string', 'null'] },
   },
@@ -38,7 +39,7 @@ const schema = {
 
 export async function telemetryLatestRoute(app: FastifyInstance, { store }: { store: TelemetryStore }) {
   app.get<{ Querystring: LatestFilter }>('/api/telemetry/latest', { schema, logLevel: 'warn' }, async (request) =>
-    store.latest(request.query).map(({ group, edge, device, protocol, tag, value, quality, ts, unit }) => ({
-      group, edge, device, protocol, tag, value: jsonSafeValue(value), quality, ts, unit,
+    store.latest(request.query).map(({ group, edge, device, protocol, tag, value, quality, error, ts, unit }) => ({
+      group, edge, device, protocol, tag, value: jsonSafeValue(value), quality, error, ts, unit,
     })));
 }

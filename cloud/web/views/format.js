@@ -9,17 +9,16 @@ export const QUALITY_LABELS = {
   bad: { symbol: '✕', text: 'bad' },
 };
 
-// An error code from the connector catalogue (LINK_DOWN, TIMEOUT, ...), sent as a bad reading's value.
-const ERROR_CODE = /^[A-Z][A-Z0-9_]{1,47}$/;
-
 /**
- * A reading as a plant engineer reads it: on/off for booleans, an error code for bad values
- * when the reading carries one (any other value of a bad reading is not to be trusted).
+ * A reading as a plant engineer reads it: on/off for booleans, and for a bad reading its error
+ * code (LINK_DOWN, TIMEOUT, ... from the API's `error`) when it has one: the value of a bad
+ * reading is not to be trusted.
  * @param {number | boolean | string | null} value
  * @param {'good' | 'uncertain' | 'bad'} quality
+ * @param {string | null} [error]
  */
-export function formatValue(value, quality) {
-  if (quality === 'bad') return typeof value === 'string' && ERROR_CODE.test(value) ? `— (bad: ${value})` : '— (bad)';
+export function formatValue(value, quality, error) {
+  if (quality === 'bad') return error ? `— (bad: ${error})` : '— (bad)';
   if (value === null || value === undefined) return '—';
   if (typeof value === 'boolean') return value ? 'on' : 'off';
   if (typeof value === 'number') return numberFormat.format(value);

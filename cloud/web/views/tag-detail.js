@@ -1,6 +1,7 @@
 // The right pane: one tag's current value, a uPlot chart of its history over a chosen range
 // (appended live) and a table of its latest readings.
 import { el, setAttr, setClass, setText } from './dom.js';
+import { explainError } from './error-codes.js';
 import { QUALITY_LABELS, formatAge, formatTime, formatValue } from './format.js';
 
 export const RANGES = {
@@ -108,9 +109,10 @@ export class TagDetail {
 
   renderHeader(nowMs) {
     const { row, parts } = this;
-    const value = formatValue(row.value, row.quality);
+    const value = formatValue(row.value, row.quality, row.error);
     setText(parts.value, value);
-    setClass(parts.value, 'is-long', value.length > 14); // scanned codes and status texts
+    setAttr(parts.value, 'title', explainError(row.error));
+    setClass(parts.value, 'is-long', value.length > 14); // scanned codes, status texts, error codes
     setText(parts.unit, row.quality === 'bad' ? '' : row.unit ?? '');
     const label = QUALITY_LABELS[row.quality];
     setText(parts.quality, `${label.symbol} ${label.text}`);
@@ -169,10 +171,10 @@ export class TagDetail {
     const unit = this.row.unit ?? '';
     const rows = this.points.slice(-READINGS_SHOWN).reverse().map((p) => {
       const label = QUALITY_LABELS[p.quality];
-      const value = formatValue(p.value, p.quality);
+      const value = formatValue(p.value, p.quality, p.error);
       return el('tr', { 'data-quality': p.quality },
         el('td', { text: formatTime(p.ts, nowMs), title: new Date(p.ts).toISOString() }),
-        el('td', { class: 'num', text: p.quality === 'bad' || !unit ? value : `${value} ${unit}` }),
+        el('td', { class: 'num', text: p.quality === 'bad' || !unit ? value : `${value} ${unit}`, title: explainError(p.error) || null }),
         el('td', {}, el('span', { class: `quality q-${p.quality}`, text: `${label.symbol} ${label.text}` })));
     });
     if (rows.length === 0) {

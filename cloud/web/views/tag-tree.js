@@ -1,6 +1,7 @@
 // The left tree: sites (Sparkplug groups) -> gateways (edge nodes) -> devices -> tags. Nodes are
 // created once and updated in place each refresh, so open branches, focus and scroll survive.
 import { byName, el, setAttr, setClass, setText } from './dom.js';
+import { explainError } from './error-codes.js';
 import { QUALITY_LABELS, formatAge, formatValue } from './format.js';
 
 const LEVELS = [
@@ -163,9 +164,10 @@ export class TagTree {
 
   renderTag(entry, nowMs) {
     const { row, parts } = entry;
-    const value = formatValue(row.value, row.quality);
+    const value = formatValue(row.value, row.quality, row.error);
     setText(parts.value, value);
-    setAttr(parts.value, 'title', value); // the column may cut long text
+    // the column may cut long text; an error code also says what to do about it
+    setAttr(parts.value, 'title', row.error ? explainError(row.error) : value);
     setText(parts.unit, row.quality === 'bad' ? '' : row.unit ?? '');
     renderQuality(parts.quality, row.quality);
     setText(parts.age, formatAge(nowMs - row.ts));
