@@ -14,7 +14,6 @@ function tempDir(): string {
 describeOutboxConformance('SqliteOutbox on a real file', () => {
   const dir = tempDir();
   return {
-    durable: true,
     open: ({ maxBytes }) => new SqliteOutbox({ path: join(dir, 'outbox.sqlite'), maxBytes }),
     cleanup: () => rmSync(dir, { recursive: true, force: true }),
   };
