@@ -3,85 +3,25 @@
  * Address syntax is checked by each connector's validate(); this schema checks shape and ranges.
  */
 import { z } from 'zod';
+import { createModbusConnectorSchema } from './modbus-schema.ts';
+import { createS7ConnectorSchema } from './s7-schema.ts';
+import { reconnectSchema, topicLevel, type AddressCheck } from './schema-parts.ts';
 
-const name = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._\-/]*$/, {
-  message: 'use letters, digits and . _ - / (no spaces, no "+" or "#": names become MQTT topic levels)',
-});
-const topicLevel = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._\-]*$/, {
-  message: 'use letters, digits and . _ - (a Sparkplug topic level: no "/", "+" or "#")',
-});
-const port = z.number().int().min(1).max(65535);
+export { reconnectSchema, type ReconnectConfig, type AddressCheck } from './schema-parts.ts';
+export {
+  modbusConnectorSchema, modbusTagSchema, modbusTcpSchema, modbusRtuSchema,
+  type ModbusConnectorConfig, type ModbusTagConfig,
+} from './modbus-schema.ts';
+export { s7ConnectorSchema, s7TagSchema, type S7ConnectorConfig, type S7TagConfig } from './s7-schema.ts';
 
-export const reconnectSchema = z.strictObject({
-  initialDelayMs: z.number().int().min(10).default(500),
-  maxDelayMs: z.number().int().min(100).default(30_000),
-  /** 0..1: each delay is multiplied by a random factor in [1 - jitter, 1 + jitter]. */
-  jitter: z.number().min(0).max(1).default(0.2),
-});
-export type ReconnectConfig = z.infer<typeof reconnectSchema>;
+/** Per-protocol address checks, injected by the caller (see AddressCheck). */
+export type AddressChecks = Partial<Record<'modbus' | 's7', AddressCheck>>;
 
-/**
- * Checks one tag address; returns what is wrong, or undefined. The connectors own address
- * syntax, and config/ imports nothing of the project, so the caller injects them: then schema
- * and address problems are reported together in one pass.
- */
-export type AddressCheck = (address: string) => string | undefined;
-export type AddressChecks = Partial<Record<'modbus', AddressCheck>>;
-
-const addressSchema = (check: AddressCheck | undefined) => z.string().min(1).superRefine((address, ctx) => {
-  const problem = check?.(address);
-  if (problem) ctx.addIssue({ code: 'custom', message: problem, params: { verbatim: true } });
-});
-
-const createModbusTagSchema = (check?: AddressCheck) => z.strictObject({
-  name,
-  /** e.g. "hr:0", "ir:10:float32", "hr:4:float32:CDAB", "co:3", "di:0" */
-  address: addressSchema(check),
-  /** engineering value = raw * scale + offset */
-  scale: z.number().refine((v) => v !== 0, 'scale must not be 0 (writes divide by it)').default(1),
-  offset: z.number().default(0),
-  unit: z.string().max(32).optional(),
-  /** Poll interval of this tag; defaults to the connector's pollIntervalMs. */
-  intervalMs: z.number().int().min(10).optional(),
-  /** Report a new value only when it moved by more than this (engineering units). 0 reports every change. */
-  deadband: z.number().min(0).default(0),
-  description: z.string().optional(),
-});
-export const modbusTagSchema = createModbusTagSchema();
-export type ModbusTagConfig = z.infer<typeof modbusTagSchema>;
-
-export const modbusTcpSchema = z.strictObject({
-  transport: z.literal('tcp'),
-  host: z.string().min(1),
-  port: port.default(502),
-});
-export const modbusRtuSchema = z.strictObject({
-  transport: z.literal('rtu'),
-  path: z.string().min(1, 'serial device path, e.g. /dev/ttyUSB0'),
-  baudRate: z.union([1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200].map((b) => z.literal(b)) as unknown as [z.ZodLiteral<number>, z.ZodLiteral<number>]).default(9600),
-  parity: z.enum(['none', 'even', 'odd']).default('none'),
-  dataBits: z.union([z.literal(7), z.literal(8)]).default(8),
-  stopBits: z.union([z.literal(1), z.literal(2)]).default(1),
-});
-
-const createModbusConnectorSchema = (check?: AddressCheck) => z.strictObject({
-  name: topicLevel,
-  protocol: z.literal('modbus'),
-  connection: z.discriminatedUnion('transport', [modbusTcpSchema, modbusRtuSchema]),
-  unitId: z.number().int().min(0).max(255).default(1),
-  timeoutMs: z.number().int().min(50).max(60_000).default(2000),
-  pollIntervalMs: z.number().int().min(10).default(1000),
-  /** Largest request the read planner may build (the protocol allows 125 registers, 2000 bits). */
-  maxRegistersPerRead: z.number().int().min(1).max(125).default(125),
-  /** Registers between two tags that the planner may read and discard to save a request. */
-  maxGapRegisters: z.number().int().min(0).max(100).default(8),
-  reconnect: reconnectSchema.prefault({}),
-  tags: z.array(createModbusTagSchema(check)).min(1, 'a connector needs at least one tag'),
-});
-export const modbusConnectorSchema = createModbusConnectorSchema();
-export type ModbusConnectorConfig = z.infer<typeof modbusConnectorSchema>;
-
-export const connectorSchema = z.discriminatedUnion('protocol', [modbusConnectorSchema]);
+const createConnectorSchema = (checks: AddressChecks) => z.discriminatedUnion('protocol', [
+  createModbusConnectorSchema(checks.modbus),
+  createS7ConnectorSchema(checks.s7),
+]);
+export const connectorSchema = createConnectorSchema({});
 export type ConnectorConfig = z.infer<typeof connectorSchema>;
 
 export const northSchema = z.strictObject({
@@ -120,8 +60,7 @@ export const createSiteConfigSchema = (checks: AddressChecks = {}) => z.strictOb
   }),
   north: northSchema,
   outbox: outboxSchema.prefault({}),
-  connectors: z.array(z.discriminatedUnion('protocol', [createModbusConnectorSchema(checks.modbus)]))
-    .min(1, 'a gateway needs at least one connector'),
+  connectors: z.array(createConnectorSchema(checks)).min(1, 'a gateway needs at least one connector'),
 });
 export const siteConfigSchema = createSiteConfigSchema();
 export type SiteConfig = z.infer<typeof siteConfigSchema>;

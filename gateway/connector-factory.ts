@@ -6,12 +6,14 @@ import type { ConnectorConfig } from '../config/site-schema.ts';
 import type { Connector } from '../connectors/connector.ts';
 import type { CatalogDevice } from './north/metric-catalog.ts';
 import { modbusProtocol } from './protocols/modbus-protocol.ts';
+import { s7Protocol } from './protocols/s7-protocol.ts';
 import type { ConnectorDeps, ProtocolEntry } from './protocols/protocol-entry.ts';
 
 type Protocols = { [P in ConnectorConfig['protocol']]: ProtocolEntry<Extract<ConnectorConfig, { protocol: P }>> };
 
 export const protocols: Protocols = {
   modbus: modbusProtocol,
+  s7: s7Protocol,
 };
 
 export function protocolEntry(protocol: string): ProtocolEntry | undefined {
@@ -33,13 +35,5 @@ export function createConnector(config: ConnectorConfig, deps: ConnectorDeps = {
 export function describeDevice(config: ConnectorConfig): CatalogDevice {
   const entry = protocolEntry(config.protocol);
   if (!entry) throw new Error(`Unknown connector protocol "${config.protocol}"`);
-  return {
-    name: config.name,
-    protocol: config.protocol,
-    tags: config.tags.map((tag) => ({
-      name: tag.name,
-      datatype: entry.metricDataType(config, tag),
-      ...(tag.unit !== undefined ? { unit: tag.unit } : {}),
-    })),
-  };
+  return { name: config.name, protocol: config.protocol, tags: entry.catalogTags(config) };
 }

@@ -1,6 +1,6 @@
 export { ModbusConnector, type ModbusConnectorDeps, type ModbusConnectorStats } from './modbus-connector.ts';
-export type { ConnectorLogger } from './connector-logger.ts';
-export { LinkSupervisor, type LinkSupervisorOptions } from './link-supervisor.ts';
+export type { ConnectorLogger } from '../connector-logger.ts';
+export { LinkSupervisor, type LinkSupervisorOptions } from '../link-supervisor.ts';
 export {
   parseModbusAddress, formatModbusAddress, modbusAreas, modbusDataTypes,
   type ModbusAddress, type ModbusArea, type ModbusDataType, type ByteOrder, type ParsedAddress,

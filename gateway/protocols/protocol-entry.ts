@@ -1,12 +1,12 @@
 /**
  * What the gateway needs to know about one connector protocol: how to build the connector and
- * which Sparkplug datatype each configured tag is published as. One entry per protocol, looked up
+ * which metrics, with which Sparkplug datatypes, its tags are published as. One entry per protocol, looked up
  * by the config's `protocol` field (STYLE.md rule 7).
  */
 import type { ConnectorConfig } from '../../config/site-schema.ts';
 import type { Clock } from '../../connectors/clock.ts';
 import type { Connector } from '../../connectors/connector.ts';
-import type { ScalarDataTypeName } from '../../connectors/sparkplug/index.ts';
+import type { CatalogTag } from '../north/metric-catalog.ts';
 
 export interface ConnectorDeps {
   clock?: Clock;
@@ -20,6 +20,9 @@ export interface ConnectorDeps {
 
 export interface ProtocolEntry<C extends ConnectorConfig = ConnectorConfig> {
   create(config: C, deps: ConnectorDeps): Connector;
-  /** The Sparkplug datatype of a tag, derived from its configuration (decided per protocol). */
-  metricDataType(config: C, tag: C['tags'][number]): ScalarDataTypeName;
+  /**
+   * The metrics the device's DBIRTH announces: one per tag the connector reports (an S7 array
+   * tag is one metric per element), each with the Sparkplug datatype its configuration implies.
+   */
+  catalogTags(config: C): CatalogTag[];
 }

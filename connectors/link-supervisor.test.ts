@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { systemClock } from '../clock.ts';
-import { ConnectorError } from '../errors.ts';
+import { systemClock } from './clock.ts';
+import { ConnectorError } from './errors.ts';
 import type { ConnectorLogger } from './connector-logger.ts';
 import { LinkSupervisor, type LinkSupervisorOptions } from './link-supervisor.ts';
 

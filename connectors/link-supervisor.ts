@@ -4,12 +4,12 @@
  * the device is away, only when its signal aborts, the supervisor closes, or a fatal error
  * (one that retrying cannot fix) occurs.
  *
- * Protocol-agnostic: it knows nothing of Modbus, only `open` and `close`.
+ * Protocol-agnostic: shared by the Modbus and S7 connectors; it knows only `open` and `close`.
  */
-import { backoffDelayMs, type BackoffPolicy } from '../backoff.ts';
-import { sleep, type Clock } from '../clock.ts';
-import type { LinkState } from '../connector.ts';
-import { ConnectorError } from '../errors.ts';
+import { backoffDelayMs, type BackoffPolicy } from './backoff.ts';
+import { sleep, type Clock } from './clock.ts';
+import type { LinkState } from './connector.ts';
+import { ConnectorError } from './errors.ts';
 import type { ConnectorLogger } from './connector-logger.ts';
 
 export interface LinkSupervisorOptions {
