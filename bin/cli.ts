@@ -5,6 +5,7 @@ import { configCheckCommand, configSchemaCommand } from './commands/config.ts';
 import { demoCommand } from './commands/demo.ts';
 import { gatewayCommand } from './commands/gateway.ts';
 import { simulateModbusCommand } from './commands/simulate-modbus.ts';
+import { simulateS7Command } from './commands/simulate-s7.ts';
 
 function portNumber(value: string): number {
   const n = Number(value);
@@ -28,6 +29,7 @@ program.command('demo')
   .addOption(portOption('--http-port <port>', 'admin UI / API port', 'EDGESTOCK_HTTP_PORT', 8080))
   .addOption(portOption('--mqtt-port <port>', 'embedded MQTT broker port', 'EDGESTOCK_MQTT_PORT', 1883))
   .addOption(portOption('--modbus-port <port>', 'Modbus simulator port', 'EDGESTOCK_MODBUS_PORT', 5020))
+  .addOption(portOption('--s7-port <port>', 'S7 PLC simulator port', 'EDGESTOCK_S7_PORT', 10102))
   .addOption(portOption('--gateway-http-port <port>', 'gateway /health and /metrics port', 'EDGESTOCK_GATEWAY_HTTP_PORT', 8081))
   .addOption(new Option('--data-dir <dir>', 'where the cloud store and the gateway outbox live').env('EDGESTOCK_DATA_DIR').default('./data'))
   .addOption(new Option('--scenario <name>', 'simulator scenario').choices(['normal', 'replay']).default('normal'))
@@ -52,6 +54,12 @@ simulate.command('modbus')
   .option('--step-ms <ms>', 'scenario step', positiveInt, 1000)
   .addOption(new Option('--scenario <name>', 'normal: modelled cold room; replay: real mote readings').choices(['normal', 'replay']).default('normal'))
   .action(simulateModbusCommand);
+simulate.command('s7')
+  .description('press-hall S7 PLC on ISO-on-TCP: molding machines (DB1) and furnace (DB2), map in simulators/s7/DB-MAP.md')
+  .option('--host <host>', 'address to bind', '127.0.0.1')
+  .addOption(portOption('--port <port>', 'TCP port (a real PLC uses 102)', 'EDGESTOCK_S7_PORT', 10102))
+  .option('--step-ms <ms>', 'scenario step', positiveInt, 1000)
+  .action(simulateS7Command);
 
 const config = program.command('config').description('check config files and print their JSON Schema');
 config.command('check <file>')

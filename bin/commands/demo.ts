@@ -1,6 +1,6 @@
 /**
  * `edgestock demo`: the demo plant on embedded defaults. The cloud (embedded broker, SQLite,
- * admin UI), the Modbus shelf simulator and one gateway run as separate processes, as they
+ * admin UI), the Modbus shelf simulator, the S7 press-hall PLC simulator and one gateway run as separate processes, as they
  * would in production, and stop together on Ctrl-C / SIGTERM.
  */
 import { resolve } from 'node:path';
@@ -11,6 +11,7 @@ export interface DemoOptions {
   httpPort: number;
   mqttPort: number;
   modbusPort: number;
+  s7Port: number;
   gatewayHttpPort: number;
   dataDir: string;
   scenario: 'normal' | 'replay';
@@ -26,6 +27,7 @@ export async function demoCommand(opts: DemoOptions): Promise<void> {
     EDGESTOCK_HTTP_PORT: String(opts.httpPort),
     EDGESTOCK_MQTT_PORT: String(opts.mqttPort),
     EDGESTOCK_MODBUS_PORT: String(opts.modbusPort),
+    EDGESTOCK_S7_PORT: String(opts.s7Port),
     EDGESTOCK_GATEWAY_HTTP_PORT: String(opts.gatewayHttpPort),
     EDGESTOCK_CLOUD_DATA_DIR: resolve(dataDir, 'cloud'),
     EDGESTOCK_GATEWAY_DATA_DIR: resolve(dataDir, 'gw-cold-room-1'),
@@ -36,7 +38,7 @@ export async function demoCommand(opts: DemoOptions): Promise<void> {
   const stopAll = async (code: number) => {
     if (stopping) return;
     stopping = true;
-    print('demo: stopping gateway, simulator and cloud ...');
+    print('demo: stopping gateway, simulators and cloud ...');
     // Gateway first so it can flush; the cloud last so it receives what the gateway flushed.
     for (const part of [...parts].reverse()) await part.stop();
     print('demo: stopped');
@@ -60,6 +62,7 @@ export async function demoCommand(opts: DemoOptions): Promise<void> {
   const cloud = start('cloud', ['cloud', '--config', resolve(examples, 'cloud.yaml')]);
   await waitForHttp(`${adminUrl}/api/health`, cloud, 60_000);
   start('simulator', ['simulate', 'modbus', '--port', String(opts.modbusPort), '--scenario', opts.scenario]);
+  start('s7-sim', ['simulate', 's7', '--port', String(opts.s7Port)]);
   const gateway = start('gateway', ['gateway', '--config', resolve(examples, 'demo-plant.yaml')]);
   await waitForHttp(`http://127.0.0.1:${opts.gatewayHttpPort}/health`, gateway, 60_000);
   print('');
@@ -67,7 +70,7 @@ export async function demoCommand(opts: DemoOptions): Promise<void> {
   print(`  Admin UI:        ${adminUrl}   (cold room 1: shelves B10-B17, live temperatures)`);
   print(`  Cloud API:       ${adminUrl}/api/telemetry/latest`);
   print(`  Gateway health:  http://127.0.0.1:${opts.gatewayHttpPort}/health  metrics: /metrics`);
-  print(`  MQTT (embedded): mqtt://127.0.0.1:${opts.mqttPort}   Modbus simulator: 127.0.0.1:${opts.modbusPort}`);
+  print(`  MQTT (embedded): mqtt://127.0.0.1:${opts.mqttPort}   Modbus simulator: 127.0.0.1:${opts.modbusPort}   S7 PLC simulator: 127.0.0.1:${opts.s7Port}`);
   print(`  Ctrl-C stops everything.`);
   print('');
 }

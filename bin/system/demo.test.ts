@@ -24,10 +24,10 @@ afterAll(async () => {
 
 describe('edgestock demo', () => {
   it('shows live shelf temperatures at the admin API within 60 s and stops cleanly on SIGTERM', async () => {
-    const ports = { http: await freePort(), mqtt: await freePort(), modbus: await freePort(), gateway: await freePort() };
+    const ports = { http: await freePort(), mqtt: await freePort(), modbus: await freePort(), s7: await freePort(), gateway: await freePort() };
     const started = Date.now();
     demo = startChildPart('demo', [
-      'demo', '--http-port', String(ports.http), '--mqtt-port', String(ports.mqtt), '--modbus-port', String(ports.modbus),
+      'demo', '--http-port', String(ports.http), '--mqtt-port', String(ports.mqtt), '--modbus-port', String(ports.modbus), '--s7-port', String(ports.s7),
       '--gateway-http-port', String(ports.gateway), '--data-dir', dataDir,
     ], { ...process.env, EDGESTOCK_LOG_LEVEL: 'info' }, (line) => output.push(line));
 
@@ -45,6 +45,14 @@ describe('edgestock demo', () => {
       expect(t.value as number).toBeGreaterThan(-5);
       expect(t.value as number).toBeLessThan(30);
     }
+    // The press hall's S7 PLC reports too, as protocol s7.
+    const press = await waitFor('S7 values in /api/telemetry/latest', async () => {
+      const latest = await getJson<Latest[]>(`${api}/api/telemetry/latest?device=press-plc`);
+      return latest.some((v) => v.tag === 'F1/remnant-weight' && v.quality === 'good') ? latest : undefined;
+    }, { timeoutMs: 30_000 });
+    expect(press.find((v) => v.tag === 'F1/remnant-weight')).toMatchObject({ protocol: 's7', unit: 'kg' });
+    expect(press.find((v) => v.tag === 'IMM-01/mold-id')).toMatchObject({ value: expect.stringMatching(/^M-/) });
+
     // Live: the sample counter register moves, so a newer reading replaces the old one.
     const first = temperatures[0]!.ts;
     await waitFor('a newer reading', async () => {
