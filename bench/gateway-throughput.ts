@@ -53,7 +53,7 @@ try {
   writeFileSync(join(dir, 'cloud.yaml'), stringify({
     dataDir: join(dir, 'cloud'),
     http: { host: '127.0.0.1', port: httpPort },
-    broker: { mode: 'embedded', host: '127.0.0.1', port: mqttPort, users: [{ username: 'gw-bench', password }] },
+    broker: { mode: 'embedded', host: '127.0.0.1', port: mqttPort, users: [{ username: 'gw-bench', password, group: 'bench', edge: 'gw-bench' }] },
   }));
   writeFileSync(join(dir, 'site.yaml'), stringify({
     site: { id: 'bench' },

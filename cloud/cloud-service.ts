@@ -2,12 +2,15 @@
  * The cloud core's composition root: store, broker, Sparkplug ingest and the admin web app.
  * It composes; each part owns its own behaviour.
  */
-import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { CloudConfig } from '../config/cloud-schema.ts';
-import { startEmbeddedBroker } from './broker/embedded-broker.ts';
+import { readServerTlsFiles } from '../config/read-tls-files.ts';
+import { bootstrapAccounts } from './auth/bootstrap-accounts.ts';
+import { openAuth } from './auth/open-auth.ts';
+import { startCloudBroker } from './broker/cloud-broker.ts';
+import type { CredentialRotatedEvent } from './broker/gateway-credentials.ts';
 import { startSparkplugIngest } from './ingest/sparkplug-ingest.ts';
 import { openTelemetryStore } from './store/telemetry-store.ts';
 import { buildCloudApp } from './web/app.ts';
@@ -16,12 +19,24 @@ import { startCloudHttp } from './web/server.ts';
 export interface CloudService {
   httpUrl: string;
   mqttUrl: string;
+  /** The embedded broker's MQTTS URL, when broker.tls is set. */
+  mqttsUrl: string | undefined;
+  /** See CloudBroker.rotateGatewayCredential: the new password, shown once; old sessions dropped. */
+  rotateGatewayCredential(username: string): Promise<string>;
   close(): Promise<void>;
 }
 
-export async function startCloud({ config, logger }: { config: CloudConfig; logger: Logger }): Promise<CloudService> {
+export interface CloudOptions {
+  config: CloudConfig;
+  logger: Logger;
+  /** Told after each gateway credential rotation (for the audit log); never given the password. */
+  onCredentialRotated?: (event: CredentialRotatedEvent) => void;
+}
+
+export async function startCloud({ config, logger, onCredentialRotated }: CloudOptions): Promise<CloudService> {
   mkdirSync(config.dataDir, { recursive: true });
-  const store = openTelemetryStore(config.store.path ?? join(config.dataDir, 'cloud.sqlite'));
+  const storeFile = config.store.path ?? join(config.dataDir, 'cloud.sqlite');
+  const store = openTelemetryStore(storeFile);
   const closers: Array<() => Promise<void> | void> = [() => store.close()];
   const close = async () => {
     for (const closer of closers.reverse()) {
@@ -33,44 +48,37 @@ export async function startCloud({ config, logger }: { config: CloudConfig; logg
     }
   };
   try {
-    let mqttUrl: string;
-    let ingestCredentials: { username?: string; password?: string };
-    let brokerStats: () => object = () => ({ mode: 'external' });
-    if (config.broker.mode === 'embedded') {
-      // The in-process ingest logs in with a credential made fresh at each start, so no
-      // config file has to carry it.
-      const ingestUser = { username: 'cloud-ingest', password: randomBytes(24).toString('base64url') };
-      const broker = await startEmbeddedBroker({
-        host: config.broker.host,
-        port: config.broker.port,
-        users: [...config.broker.users, ingestUser],
-        logger: logger.child({ part: 'broker' }),
-      });
-      closers.push(() => broker.close());
-      mqttUrl = `mqtt://${config.broker.host}:${broker.port}`;
-      ingestCredentials = ingestUser;
-      brokerStats = () => ({ mode: 'embedded', ...broker.stats() });
-      logger.info({ mqttUrl }, 'embedded MQTT broker listening');
-    } else {
-      mqttUrl = config.broker.url;
-      ingestCredentials = { username: config.broker.username, password: config.broker.password };
-    }
+    const auth = openAuth(storeFile, { sessionIdleMinutes: config.auth.sessionTtlMinutes });
+    closers.push(() => auth.close());
+    // A first start's one-time admin password goes to the console (stderr), never into the JSON log.
+    await bootstrapAccounts(auth.service, { demoUsers: config.auth.demoUsers, announce: (text) => process.stderr.write(`${text}\n`) });
+    const broker = await startCloudBroker({ config: config.broker, storeFile, logger: logger.child({ part: 'broker' }), onCredentialRotated });
+    closers.push(() => broker.close());
+    if (config.broker.mode === 'embedded') logger.info({ mqttUrl: broker.mqttUrl, mqttsUrl: broker.mqttsUrl }, 'embedded MQTT broker listening');
     const ingest = await startSparkplugIngest({
-      url: mqttUrl,
-      ...ingestCredentials,
+      ...broker.ingest,
       store,
       logger: logger.child({ part: 'ingest' }),
     });
     closers.push(() => ingest.close());
     const app = buildCloudApp({
       store,
+      auth: auth.service,
+      secureCookies: config.auth.secureCookies,
       logger: logger.child({ part: 'web' }),
-      health: () => ({ broker: brokerStats(), ingest: ingest.stats() }),
+      health: () => ({ broker: broker.stats(), ingest: ingest.stats() }),
     });
-    const http = await startCloudHttp({ app, host: config.http.host, port: config.http.port });
+    const http = await startCloudHttp({
+      app, host: config.http.host, port: config.http.port,
+      tls: config.http.tls ? readServerTlsFiles(config.http.tls, 'http.tls') : undefined,
+    });
     closers.push(() => http.close());
     logger.info({ url: http.url }, 'admin UI listening');
-    return { httpUrl: http.url, mqttUrl, close };
+    return {
+      httpUrl: http.url, mqttUrl: broker.mqttUrl, mqttsUrl: broker.mqttsUrl,
+      rotateGatewayCredential: (username) => broker.rotateGatewayCredential(username),
+      close,
+    };
   } catch (err) {
     await close();
     throw err;

@@ -1,32 +1,85 @@
 /** The cloud core's configuration: its broker, its store and its admin HTTP server. */
 import { z } from 'zod';
+import { topicLevel } from './schema-parts.ts';
+import { clientTlsSchema, serverTlsSchema } from './tls-schema.ts';
 
-const credentials = z.strictObject({ username: z.string().min(1), password: z.string().min(1) });
+/** The embedded broker's own login for the in-process ingest; no gateway may take it. */
+export const INGEST_USERNAME = 'cloud-ingest';
+
+/** A gateway's broker login, bound to its Sparkplug group and edge node: it may use only their topics. */
+const gatewayUser = z.strictObject({
+  username: z.string().min(1).refine((name) => name !== INGEST_USERNAME, `"${INGEST_USERNAME}" is the cloud's own ingest login; choose another username`),
+  password: z.string().min(1),
+  /** Sparkplug group id of this gateway (gateway.group in its site config) */
+  group: topicLevel,
+  /** Sparkplug edge node id of this gateway (gateway.edge in its site config) */
+  edge: topicLevel,
+});
+
+const gatewayUsers = z.array(gatewayUser).min(1, 'the embedded broker needs at least one gateway user').superRefine((users, ctx) => {
+  const usernames = new Map<string, number>();
+  const identities = new Map<string, number>();
+  users.forEach((user, i) => {
+    const sameName = usernames.get(user.username);
+    if (sameName !== undefined) {
+      ctx.addIssue({ code: 'custom', path: [i, 'username'], message: `"${user.username}" is already users[${sameName}]; each gateway needs its own username`, params: { verbatim: true } });
+    } else usernames.set(user.username, i);
+    const identity = `${user.group}/${user.edge}`;
+    const sameEdge = identities.get(identity);
+    if (sameEdge !== undefined) {
+      ctx.addIssue({ code: 'custom', path: [i, 'edge'], message: `${identity} is already users[${sameEdge}]; one login per Sparkplug edge node`, params: { verbatim: true } });
+    } else identities.set(identity, i);
+  });
+});
+
+const port = z.number().int().min(0).max(65535);
 
 export const cloudConfigSchema = z.strictObject({
   dataDir: z.string().default('./data/cloud'),
   http: z.strictObject({
     host: z.string().default('127.0.0.1'),
-    port: z.number().int().min(0).max(65535).default(8080),
+    port: port.default(8080),
+    /** Serve HTTPS instead of HTTP. */
+    tls: serverTlsSchema.optional(),
   }).prefault({}),
   broker: z.discriminatedUnion('mode', [
     z.strictObject({
       mode: z.literal('embedded'),
       host: z.string().default('127.0.0.1'),
-      port: z.number().int().min(0).max(65535).default(1883),
-      /** Gateways (and the ingest) log in with one of these. */
-      users: z.array(credentials).min(1, 'the embedded broker needs at least one gateway user'),
+      /** Plain MQTT port. */
+      port: port.default(1883),
+      /** false: no plain MQTT listener, MQTTS (broker.tls) only. */
+      plain: z.boolean().default(true),
+      /** An MQTTS listener, alongside the plain one or (plain: false) instead of it. */
+      tls: serverTlsSchema.extend({ port: port.default(8883) }).optional(),
+      /** Gateways log in with one of these (the ingest has its own login). */
+      users: gatewayUsers,
+    }).refine((broker) => broker.plain || broker.tls !== undefined, {
+      message: 'plain: false leaves no listener; add broker.tls or set plain: true', params: { verbatim: true },
     }),
     z.strictObject({
       mode: z.literal('external'),
       url: z.string().regex(/^mqtts?:\/\/[^\s/]+(:\d+)?\/?$/, 'expected mqtt://host:port or mqtts://host:port'),
       username: z.string().optional(),
       password: z.string().optional(),
+      /** For an mqtts:// url: which CA to trust, optionally a client certificate. */
+      tls: clientTlsSchema.optional(),
+    }).refine((broker) => broker.tls === undefined || broker.url.startsWith('mqtts://'), {
+      path: ['tls'], message: 'tls is set but the url is not mqtts://; use mqtts://host:port', params: { verbatim: true },
     }),
   ]),
   store: z.strictObject({
     /** SQLite file; defaults to <dataDir>/cloud.sqlite */
     path: z.string().optional(),
+  }).prefault({}),
+  /** Admin UI and API accounts (cloud/auth). */
+  auth: z.strictObject({
+    /** A login session ends after this many minutes without a request (and always 12 h after login). */
+    sessionTtlMinutes: z.number().int().min(1).max(24 * 60).default(30),
+    /** Mark the session cookie Secure (HTTPS only); only a demo on http://127.0.0.1 sets false. */
+    secureCookies: z.boolean().default(true),
+    /** Seed the documented demo users, one per role (README "Demo users and roles"); never in production. */
+    demoUsers: z.boolean().default(false),
   }).prefault({}),
 });
 export type CloudConfig = z.infer<typeof cloudConfigSchema>;

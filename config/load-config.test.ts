@@ -120,6 +120,80 @@ describe('cloud config loader', () => {
     const config = loadCloudConfig('config/examples/cloud.yaml', { EDGESTOCK_HTTP_PORT: '18080' });
     expect(config.http.port).toBe(18080);
     expect(config.broker.mode).toBe('embedded');
+    expect(config.broker.mode === 'embedded' && config.broker.users).toEqual([
+      { username: 'gw-cold-room-1', password: 'gw-cold-room-1-demo', group: 'demo-plant', edge: 'gw-cold-room-1' },
+    ]);
+  });
+
+  it('binds each gateway login to one edge node and refuses duplicates and the ingest name', () => {
+    const path = file('gateways.yaml', `
+broker:
+  mode: embedded
+  users:
+    - { username: gw-1, password: a, group: plant, edge: e1 }
+    - { username: gw-1, password: b, group: plant, edge: e2 }
+    - { username: gw-3, password: c, group: plant, edge: e1 }
+    - { username: cloud-ingest, password: d, group: plant, edge: e4 }
+    - { username: gw-5, password: e, group: "plant/x", edge: "#" }
+    - { username: gw-6, password: f }
+`);
+    expect(problemsOf(() => loadCloudConfig(path, {}))).toEqual([
+      'broker.users[3].username: found "cloud-ingest"; "cloud-ingest" is the cloud\'s own ingest login; choose another username',
+      expect.stringMatching(/^broker\.users\[4\]\.group: found "plant\/x"; use letters/),
+      expect.stringMatching(/^broker\.users\[4\]\.edge: found "#"; use letters/),
+      'broker.users[5].group: required; expected string',
+      'broker.users[5].edge: required; expected string',
+    ]);
+    const duplicates = file('duplicates.yaml', `
+broker:
+  mode: embedded
+  users:
+    - { username: gw-1, password: a, group: plant, edge: e1 }
+    - { username: gw-1, password: b, group: plant, edge: e2 }
+    - { username: gw-3, password: c, group: plant, edge: e1 }
+`);
+    expect(problemsOf(() => loadCloudConfig(duplicates, {}))).toEqual([
+      'broker.users[1].username: "gw-1" is already users[0]; each gateway needs its own username',
+      'broker.users[2].edge: plant/e1 is already users[0]; one login per Sparkplug edge node',
+    ]);
+  });
+
+  it('takes secrets from files next to the config and names a missing one', () => {
+    writeFileSync(join(dir, 'gw-secret'), 'from-a-file\n');
+    const path = file('secret-file.yaml', `
+broker:
+  mode: embedded
+  users: [ { username: gw, password: "\${file:gw-secret}", group: g, edge: e } ]
+`);
+    const config = loadCloudConfig(path, {});
+    expect(config.broker.mode === 'embedded' && config.broker.users[0]!.password).toBe('from-a-file');
+    const missing = file('missing-secret.yaml', `
+broker: { mode: external, url: "mqtt://broker:1883", password: "\${file:/run/secrets/nope}" }
+`);
+    expect(problemsOf(() => loadCloudConfig(missing, {}))).toEqual([
+      'broker.password: cannot read secret file /run/secrets/nope (ENOENT); check the path and that this user may read it',
+    ]);
+  });
+
+  it('checks TLS files at load and that tls goes with mqtts://', () => {
+    const cert = join(dir, 'server.crt');
+    writeFileSync(cert, 'PEM');
+    const path = file('tls.yaml', `
+http: { tls: { certFile: ${cert}, keyFile: ${join(dir, 'missing.key')} } }
+broker: { mode: embedded, plain: false, users: [ { username: gw, password: p, group: g, edge: e } ] }
+`);
+    expect(problemsOf(() => loadCloudConfig(path, {}))).toEqual([
+      `http.tls.keyFile: cannot read ${join(dir, 'missing.key')} (ENOENT); check the path and that this user may read it`,
+      'broker: plain: false leaves no listener; add broker.tls or set plain: true',
+    ]);
+    const external = file('tls-external.yaml', `
+broker: { mode: external, url: "mqtt://broker:1883", tls: { caFile: ${cert} } }
+`);
+    expect(problemsOf(() => loadCloudConfig(external, {}))).toEqual(['broker.tls: tls is set but the url is not mqtts://; use mqtts://host:port']);
+    const embedded = file('tls-embedded.yaml', `
+broker: { mode: embedded, plain: false, tls: { certFile: ${cert}, keyFile: ${cert} }, users: [ { username: gw, password: p, group: g, edge: e } ] }
+`);
+    expect(loadCloudConfig(embedded, {}).broker).toMatchObject({ plain: false, tls: { port: 8883, certFile: cert } });
   });
 });
 

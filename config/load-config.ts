@@ -4,10 +4,11 @@
  * every problem with its path.
  */
 import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { ConfigError, formatPath, type ConfigProblem } from './config-error.ts';
-import { interpolateEnv } from './interpolate-env.ts';
+import { interpolateEnv, type InterpolateOptions } from './interpolate-env.ts';
 import { createSiteConfigSchema, type AddressChecks, type SiteConfig } from './site-schema.ts';
 import { cloudConfigSchema, type CloudConfig } from './cloud-schema.ts';
 
@@ -22,9 +23,9 @@ export function deepFreeze<T>(value: T): T {
 }
 
 /** Validates an already parsed object against a schema; returns the frozen result or throws. */
-export function parseConfig<S extends z.ZodType>(schema: S, raw: unknown, source: string, env: Env = {}): z.infer<S> {
+export function parseConfig<S extends z.ZodType>(schema: S, raw: unknown, source: string, env: Env = {}, options: InterpolateOptions = {}): z.infer<S> {
   const problems: ConfigProblem[] = [];
-  const interpolated = interpolateEnv(raw, env, problems);
+  const interpolated = interpolateEnv(raw, env, problems, '', options);
   const result = schema.safeParse(interpolated);
   if (!result.success) {
     for (const issue of result.error.issues) {
@@ -50,7 +51,8 @@ export function loadConfigFile<S extends z.ZodType>(schema: S, file: string, env
       message: `YAML syntax: ${e.message.split('\n')[0]}`,
     })));
   }
-  return parseConfig(schema, doc.toJS(), file, env);
+  // `${file:relative/path}` secrets sit beside the config file, wherever the daemon was started.
+  return parseConfig(schema, doc.toJS(), file, env, { baseDir: dirname(resolve(file)) });
 }
 
 /** `addressChecks` lets the connectors' address parsers report alongside the schema's problems. */

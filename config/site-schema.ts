@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { createModbusConnectorSchema } from './modbus-schema.ts';
 import { createS7ConnectorSchema } from './s7-schema.ts';
 import { reconnectSchema, topicLevel, type AddressCheck } from './schema-parts.ts';
+import { clientTlsSchema } from './tls-schema.ts';
 
 export { reconnectSchema, type ReconnectConfig, type AddressCheck } from './schema-parts.ts';
 export {
@@ -36,6 +37,10 @@ export const northSchema = z.strictObject({
   /** Largest number of metrics in one DDATA frame. */
   maxMetricsPerFrame: z.number().int().min(1).max(5000).default(500),
   reconnect: reconnectSchema.prefault({}),
+  /** For an mqtts:// url: which CA to trust, optionally a client certificate. */
+  tls: clientTlsSchema.optional(),
+}).refine((north) => north.tls === undefined || north.url.startsWith('mqtts://'), {
+  path: ['tls'], message: 'tls is set but the url is not mqtts://; use mqtts://host:port', params: { verbatim: true },
 });
 
 export const outboxSchema = z.strictObject({

@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import type { Logger } from 'pino';
 import { ConfigError, type ConfigProblem } from '../config/config-error.ts';
+import { readClientTlsFiles } from '../config/read-tls-files.ts';
 import type { SiteConfig } from '../config/site-schema.ts';
 import { systemClock, type Clock } from '../connectors/clock.ts';
 import type { Connector, LinkState, TagValue } from '../connectors/connector.ts';
@@ -77,6 +78,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const clock = options.clock ?? systemClock;
   const problems = validateSiteConfig(config);
   if (problems.length > 0) throw new ConfigError('site config', problems);
+  // Read before anything is opened, so a missing PEM file leaves nothing to clean up.
+  const northTls = config.north.tls ? readClientTlsFiles(config.north.tls, 'north.tls') : undefined;
 
   const startedAt = clock.now();
   mkdirSync(config.gateway.dataDir, { recursive: true });
@@ -96,6 +99,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     group: config.gateway.group,
     edge: config.gateway.edge,
     url: north.url,
+    tls: northTls,
     username: north.username,
     password: north.password,
     clientId: north.clientId,

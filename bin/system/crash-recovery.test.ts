@@ -12,6 +12,7 @@ import { stringify } from 'yaml';
 import { openSqliteOutbox } from '../../gateway/outbox/sqlite-outbox.ts';
 import type { OutboxRecord } from '../../gateway/outbox/outbox.ts';
 import { startChildPart, type ChildPart } from '../support/child-part.ts';
+import { cloudClient } from '../support/cloud-client.ts';
 import { freePort } from '../support/free-port.ts';
 import { getJson, waitFor } from '../support/wait-for.ts';
 
@@ -55,13 +56,14 @@ interface History { points: Array<{ ts: number; value: unknown; quality: string 
 
 /** Fails with the missing or duplicated readings, if any. */
 async function expectAllStoredOnce(api: string, rows: OutboxRecord[]): Promise<void> {
+  const cloud = cloudClient(api, 'auditor');
   const byTag = new Map<string, OutboxRecord[]>();
   for (const row of rows) byTag.set(row.tag, [...(byTag.get(row.tag) ?? []), row]);
   await waitFor(`all ${rows.length} committed readings in the cloud store`, async () => {
     for (const [tag, expected] of byTag) {
       const from = expected[0]!.ts;
       const to = expected[expected.length - 1]!.ts;
-      const history = await getJson<History>(`${api}/api/telemetry/history?edge=gw-crash&device=shelves&tag=${encodeURIComponent(tag)}&from=${from}&to=${to}&limit=100000`);
+      const history = await cloud.getJson<History>(`/api/telemetry/history?edge=gw-crash&device=shelves&tag=${encodeURIComponent(tag)}&from=${from}&to=${to}&limit=100000`);
       const stored = new Map(history.points.map((p) => [p.ts, p]));
       if (stored.size !== history.points.length) throw new Error(`${tag}: a timestamp is stored twice`);
       const missing = expected.filter((row) => !stored.has(row.ts));
@@ -80,7 +82,8 @@ describe('crash recovery with real processes', () => {
     writeFileSync(join(dir, 'cloud.yaml'), stringify({
       dataDir: join(dir, 'cloud'),
       http: { host: '127.0.0.1', port: ports.http },
-      broker: { mode: 'embedded', host: '127.0.0.1', port: ports.mqtt, users: [{ username: 'gw-crash', password }] },
+      broker: { mode: 'embedded', host: '127.0.0.1', port: ports.mqtt, users: [{ username: 'gw-crash', password, group: 'crash-test', edge: 'gw-crash' }] },
+      auth: { demoUsers: true, secureCookies: false },
     }));
     writeFileSync(join(dir, 'site.yaml'), stringify({
       site: { id: 'crash' },

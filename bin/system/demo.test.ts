@@ -8,8 +8,9 @@ import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startChildPart, type ChildPart } from '../support/child-part.ts';
+import { cloudClient } from '../support/cloud-client.ts';
 import { freePort } from '../support/free-port.ts';
-import { getJson, waitFor } from '../support/wait-for.ts';
+import { waitFor } from '../support/wait-for.ts';
 
 interface Latest { group: string; edge: string; device: string; protocol: string | null; tag: string; value: unknown; quality: string; ts: number; unit: string | null }
 
@@ -32,8 +33,10 @@ describe('edgestock demo', () => {
     ], { ...process.env, EDGESTOCK_LOG_LEVEL: 'info' }, (line) => output.push(line));
 
     const api = `http://127.0.0.1:${ports.http}`;
+    // The demo seeds one user per role (README "Demo users and roles"); the auditor reads telemetry.
+    const { getJson } = cloudClient(api, 'auditor');
     const temperatures = await waitFor('shelf temperatures in /api/telemetry/latest', async () => {
-      const latest = await getJson<Latest[]>(`${api}/api/telemetry/latest?device=shelf-sensors`);
+      const latest = await getJson<Latest[]>('/api/telemetry/latest?device=shelf-sensors');
       const temps = latest.filter((v) => /^B1\d\/temperature$/.test(v.tag) && v.quality === 'good' && typeof v.value === 'number');
       return temps.length === 8 ? temps : undefined;
     }, { timeoutMs: 60_000, intervalMs: 500 }).catch((err: Error) => {
@@ -47,7 +50,7 @@ describe('edgestock demo', () => {
     }
     // The press hall's S7 PLC reports too, as protocol s7.
     const press = await waitFor('S7 values in /api/telemetry/latest', async () => {
-      const latest = await getJson<Latest[]>(`${api}/api/telemetry/latest?device=press-plc`);
+      const latest = await getJson<Latest[]>('/api/telemetry/latest?device=press-plc');
       return latest.some((v) => v.tag === 'F1/remnant-weight' && v.quality === 'good') ? latest : undefined;
     }, { timeoutMs: 30_000 });
     expect(press.find((v) => v.tag === 'F1/remnant-weight')).toMatchObject({ protocol: 's7', unit: 'kg' });
@@ -56,7 +59,7 @@ describe('edgestock demo', () => {
     // Live: the sample counter register moves, so a newer reading replaces the old one.
     const first = temperatures[0]!.ts;
     await waitFor('a newer reading', async () => {
-      const latest = await getJson<Latest[]>(`${api}/api/telemetry/latest?device=shelf-sensors&tag=samples`);
+      const latest = await getJson<Latest[]>('/api/telemetry/latest?device=shelf-sensors&tag=samples');
       return latest[0] && latest[0].ts > first ? true : undefined;
     }, { timeoutMs: 15_000 });
     expect(output.join('\n')).toContain(`Admin UI:        ${api}`);
@@ -69,6 +72,11 @@ describe('edgestock demo', () => {
     try {
       const page = await browser.newPage();
       await page.goto(`${api}/`);
+      await page.waitForURL(`${api}/login`);
+      await page.locator('#username').fill('engineer');
+      await page.locator('#password').fill('engineer-demo');
+      await page.locator('#login-submit').click();
+      await page.waitForURL(`${api}/`);
       await page.locator('li.branch-device[data-name="shelf-sensors"] > details > summary').click();
       const counter = page.locator('[data-tag="demo-plant/gw-cold-room-1/shelf-sensors/samples"] [data-field=value]');
       const before = await counter.textContent({ timeout: 10_000 });

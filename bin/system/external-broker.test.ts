@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { startChildPart, type ChildPart } from '../support/child-part.ts';
+import { cloudClient } from '../support/cloud-client.ts';
 import { freePort } from '../support/free-port.ts';
 import { getJson, waitFor } from '../support/wait-for.ts';
 
@@ -50,6 +51,7 @@ describe('external broker (mosquitto)', () => {
       dataDir: join(dir, 'cloud'),
       http: { host: '127.0.0.1', port: ports.http },
       broker: { mode: 'external', url: `mqtt://127.0.0.1:${ports.mqtt}`, username: 'cloud-ingest', password: 'ingest-password' },
+      auth: { demoUsers: true, secureCookies: false },
     }));
     writeFileSync(join(dir, 'site.yaml'), stringify({
       site: { id: 'ext' },
@@ -70,8 +72,9 @@ describe('external broker (mosquitto)', () => {
       start('cloud', ['cloud', '--config', join(dir, 'cloud.yaml')]);
       start('gateway', ['gateway', '--config', join(dir, 'site.yaml')]);
       const api = `http://127.0.0.1:${ports.http}`;
+      const cloud = cloudClient(api, 'auditor');
       const latest = await waitFor('readings through mosquitto', async () => {
-        const values = await getJson<Array<{ tag: string; value: unknown; unit: string | null; quality: string }>>(`${api}/api/telemetry/latest?edge=gw-ext`);
+        const values = await cloud.getJson<Array<{ tag: string; value: unknown; unit: string | null; quality: string }>>('/api/telemetry/latest?edge=gw-ext');
         return values.some((v) => v.tag === 'B10/temperature' && v.quality === 'good') ? values : undefined;
       }, { timeoutMs: 30_000 });
       expect(latest.find((v) => v.tag === 'B10/temperature')).toMatchObject({ unit: '°C', quality: 'good' });

@@ -14,7 +14,8 @@ import { siteConfigSchema } from '../../config/site-schema.ts';
 import { startGateway, type RunningGateway } from '../../gateway/gateway-daemon.ts';
 import { startShelfSimulator } from '../../simulators/modbus/index.ts';
 import { freePort } from '../support/free-port.ts';
-import { getJson, waitFor } from '../support/wait-for.ts';
+import { cloudClient } from '../support/cloud-client.ts';
+import { waitFor } from '../support/wait-for.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'edgestock-value-change-'));
 const logger = pino({ level: 'silent' });
@@ -37,7 +38,8 @@ describe('a value changed in the simulator', () => {
       config: parseConfig(cloudConfigSchema, {
         dataDir: join(dir, 'cloud'),
         http: { port: 0 },
-        broker: { mode: 'embedded', port: mqttPort, users: [{ username: 'gw', password: 'pw' }] },
+        auth: { demoUsers: true, secureCookies: false },
+        broker: { mode: 'embedded', port: mqttPort, users: [{ username: 'gw', password: 'pw', group: 'plant', edge: 'gw-1' }] },
       }, 'test'),
     });
     cleanups.push(() => cloud.close());
@@ -55,7 +57,8 @@ describe('a value changed in the simulator', () => {
     });
     cleanups.push(() => gateway.close());
 
-    const latestB12 = async () => (await getJson<Latest[]>(`${cloud.httpUrl}/api/telemetry/latest?edge=gw-1&tag=B12/temperature`))[0];
+    const { getJson } = cloudClient(cloud.httpUrl, 'auditor');
+    const latestB12 = async () => (await getJson<Latest[]>('/api/telemetry/latest?edge=gw-1&tag=B12/temperature'))[0];
     for (const celsius of [9.7, -1.5, 4.2]) {
       simulator.setTemperature(2, celsius);
       const seen = await waitFor(`B12 at ${celsius} °C in the cloud`, async () => {

@@ -1,140 +1,237 @@
 /**
  * The cloud's embedded MQTT 3.1.1 broker (aedes), for sites that do not run their own.
- * Every client logs in with one of the configured users; access policy is an aedes hook.
+ * Every client logs in with a credential the injected verifier knows; a gateway is then held to
+ * its own topics (gateway-acl.ts). Access policy is aedes hooks. Plain MQTT, MQTTS or both.
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
-import { createServer, type Socket } from 'node:net';
-import type { AedesOptions, AuthenticateError } from 'aedes';
+import { createServer, type Server, type Socket } from 'node:net';
+import { createServer as createTlsServer } from 'node:tls';
+import type { AedesOptions, AuthenticateError, Client } from 'aedes';
 import type { Logger } from 'pino';
+import type { BrokerAccount, CredentialVerifier } from './broker-account.ts';
+import { compileGatewayAcl, type GatewayAcl } from './gateway-acl.ts';
 
-export interface BrokerUser {
-  username: string;
-  password: string;
+export interface EmbeddedBrokerTls {
+  /** Defaults to the plain listener's host. */
+  host?: string;
+  /** 0 picks a free port. */
+  port: number;
+  /** PEM server certificate (chain) and private key. */
+  cert: string | Buffer;
+  key: string | Buffer;
 }
 
 export interface EmbeddedBrokerOptions {
   host: string;
-  /** 0 picks a free port; the actual one is in the result. */
-  port: number;
-  users: readonly BrokerUser[];
+  /** Plain MQTT listener; 0 picks a free port; omitted: no plain listener (MQTTS only). */
+  port?: number;
+  /** MQTTS listener, alongside or instead of the plain one. */
+  tls?: EmbeddedBrokerTls;
+  credentials: CredentialVerifier;
   logger: Logger;
 }
 
 export interface EmbeddedBrokerStats {
-  port: number;
+  /** Plain listener port, if any. */
+  port: number | undefined;
+  tlsPort: number | undefined;
   connectedClients: number;
-  /** Messages published by clients since start. */
+  /** Messages published by clients and let through since start. */
   messagesPublished: number;
-  /** Logins refused (bad username or password). */
+  /** Logins refused (bad username or password, or a Will the account may not publish). */
   authFailures: number;
+  /** Publishes (Wills included) refused by the gateway ACL. */
+  publishRefusals: number;
+  /** Subscriptions refused by the gateway ACL. */
+  subscribeRefusals: number;
+  /** TLS handshakes that failed (wrong CA on the client, plain MQTT on the TLS port, ...). */
+  tlsHandshakeFailures: number;
 }
 
 export interface EmbeddedBroker {
-  readonly port: number;
+  /** Plain listener port, if one was asked for. */
+  readonly port: number | undefined;
+  /** MQTTS listener port, if one was asked for. */
+  readonly tlsPort: number | undefined;
   stats(): EmbeddedBrokerStats;
+  /** Drops every session logged in as this user (after its credential changed); returns how many. */
+  disconnectUser(username: string): number;
   /** Disconnect every client, stop listening and stop the broker. */
   close(): Promise<void>;
 }
 
-/** MQTT 3.1.1 CONNACK return code 4 [MQTT-3.2.2-3]: bad user name or password. */
+/** MQTT 3.1.1 CONNACK return codes [MQTT-3.2.2-3]. */
 const BAD_USERNAME_OR_PASSWORD = 4;
+const NOT_AUTHORIZED = 5;
 
-function digest(text: string | Buffer): Buffer {
-  return createHash('sha256').update(text).digest();
+interface Session {
+  account: BrokerAccount;
+  /** undefined for services: they may do everything. */
+  acl: GatewayAcl | undefined;
 }
 
-/**
- * A constant-time credential check: both sides are hashed to equal-length digests, every user is
- * compared, so neither the password length nor which user matched shows in the timing.
- */
-export function credentialChecker(users: readonly BrokerUser[]) {
-  const known = users.map((user) => ({ username: digest(user.username), password: digest(user.password) }));
-  return (username: string | undefined, password: Buffer | undefined): boolean => {
-    const givenUser = digest(username ?? '');
-    const givenPassword = digest(password ?? Buffer.alloc(0));
-    let ok = false;
-    for (const user of known) {
-      const userMatches = timingSafeEqual(user.username, givenUser);
-      const passwordMatches = timingSafeEqual(user.password, givenPassword);
-      ok = (userMatches && passwordMatches) || ok;
-    }
-    return ok && username !== undefined && password !== undefined;
-  };
+function refusal(message: string, returnCode: number): AuthenticateError {
+  const error = new Error(message) as AuthenticateError;
+  error.returnCode = returnCode;
+  return error;
 }
 
-export async function startEmbeddedBroker({ host, port, users, logger }: EmbeddedBrokerOptions): Promise<EmbeddedBroker> {
-  if (users.length === 0) throw new Error('The embedded broker needs at least one user (broker.users in the cloud config)');
+async function listen(server: Server, port: number, host: string): Promise<number> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address();
+  return typeof address === 'object' && address ? address.port : port;
+}
+
+export async function startEmbeddedBroker({ host, port, tls, credentials, logger }: EmbeddedBrokerOptions): Promise<EmbeddedBroker> {
+  if (port === undefined && tls === undefined) throw new Error('The embedded broker needs a plain port, a TLS listener or both');
   const { Aedes } = await import('aedes');
-  const isValid = credentialChecker(users);
-  let messagesPublished = 0;
-  let authFailures = 0;
+  const counts = { messagesPublished: 0, authFailures: 0, publishRefusals: 0, subscribeRefusals: 0, tlsHandshakeFailures: 0 };
+  const sessions = new WeakMap<Client, Session>();
+  const clientsByUser = new Map<string, Set<Client>>();
+  /** The Will topic from each CONNECT, seen before authenticate (which does not get the packet). */
+  const willTopics = new WeakMap<Client, string>();
+
+  const preConnect: AedesOptions['preConnect'] = (client, packet, done) => {
+    if (packet.will) willTopics.set(client, packet.will.topic);
+    done(null, true);
+  };
 
   const authenticate: AedesOptions['authenticate'] = (client, username, password, done) => {
-    if (isValid(username, password)) {
+    credentials.verify(username, password).then((account) => {
+      if (!account) {
+        counts.authFailures++;
+        logger.warn({ clientId: client.id, username }, 'MQTT login refused: bad username or password');
+        done(refusal('Bad username or password', BAD_USERNAME_OR_PASSWORD), null);
+        return;
+      }
+      const acl = account.role === 'gateway' ? compileGatewayAcl(account) : undefined;
+      const willTopic = willTopics.get(client);
+      // Refused at CONNECT rather than silently dropped at death, so a misconfigured gateway
+      // hears about it at once [MQTT-3.1.2-19 lets the server refuse a CONNECT for its Will].
+      if (acl && willTopic !== undefined && !acl.mayPublish(willTopic)) {
+        counts.authFailures++;
+        counts.publishRefusals++;
+        logger.warn({ clientId: client.id, username, topic: willTopic }, 'MQTT login refused: the Will topic is outside this gateway\'s topics');
+        done(refusal('Not authorized: Will topic', NOT_AUTHORIZED), null);
+        return;
+      }
+      sessions.set(client, { account, acl });
+      let clients = clientsByUser.get(account.username);
+      if (!clients) clientsByUser.set(account.username, clients = new Set());
+      // aedes emits clientDisconnect only for registered clients; prune any that closed unseen.
+      for (const known of clients) if (known.closed) clients.delete(known);
+      clients.add(client);
       done(null, true);
-      return;
-    }
-    authFailures++;
-    logger.warn({ clientId: client.id, username }, 'MQTT login refused: bad username or password');
-    const error = new Error('Bad username or password') as AuthenticateError;
-    error.returnCode = BAD_USERNAME_OR_PASSWORD;
-    done(error, null);
+    }, (error: unknown) => {
+      counts.authFailures++;
+      logger.error({ err: error, clientId: client.id, username }, 'MQTT login failed: credential check error');
+      done(refusal('Server unavailable', 3), null);
+    });
   };
 
-  const authorizePublish: AedesOptions['authorizePublish'] = (_client, packet, done) => {
+  const authorizePublish: AedesOptions['authorizePublish'] = (client, packet, done) => {
     // aedes's default rule, kept: $SYS/ topics belong to the broker, clients do not publish there.
     if (packet.topic.startsWith('$SYS/')) {
       done(new Error('$SYS/ topics are reserved for the broker'));
       return;
     }
-    messagesPublished++;
+    // client is null only for a Will left by an earlier broker instance; every Will was checked
+    // against the ACL when its CONNECT was accepted.
+    const session = client ? sessions.get(client) : undefined;
+    if (client && (!session || (session.acl && !session.acl.mayPublish(packet.topic)))) {
+      counts.publishRefusals++;
+      logger.warn({ clientId: client.id, username: session?.account.username, topic: packet.topic }, 'MQTT publish refused by the gateway ACL');
+      // MQTT 3.1.1 cannot refuse a PUBLISH to the sender; aedes closes the connection [MQTT-3.3.5-2].
+      done(new Error(`Not authorized to publish to ${packet.topic}`));
+      return;
+    }
+    counts.messagesPublished++;
     done(null);
   };
 
-  const broker = await Aedes.createBroker({ authenticate, authorizePublish });
+  const authorizeSubscribe: AedesOptions['authorizeSubscribe'] = (client, subscription, done) => {
+    const session = sessions.get(client);
+    if (!session || (session.acl && !session.acl.maySubscribe(subscription.topic))) {
+      counts.subscribeRefusals++;
+      logger.warn({ clientId: client.id, username: session?.account.username, topic: subscription.topic }, 'MQTT subscription refused by the gateway ACL');
+      // A null subscription is a SUBACK failure (0x80) for this filter only [MQTT-3.9.3]; the
+      // session stays up.
+      done(null, null);
+      return;
+    }
+    done(null, subscription);
+  };
+
+  const broker = await Aedes.createBroker({ preConnect, authenticate, authorizePublish, authorizeSubscribe });
   broker.on('clientError', (client, error) => {
     logger.debug({ clientId: client.id, err: error }, 'MQTT client error');
   });
   broker.on('connectionError', (client, error) => {
     logger.debug({ clientId: client.id, err: error }, 'MQTT connection error');
   });
+  broker.on('clientDisconnect', (client) => {
+    const session = sessions.get(client);
+    if (session) clientsByUser.get(session.account.username)?.delete(client);
+  });
 
-  // Nagle's algorithm adds tens of ms per message at low rates (TOOLCHAIN.md); turn it off.
   const sockets = new Set<Socket>();
-  const server = createServer({ noDelay: true }, (socket) => {
+  const track = (socket: Socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
     socket.on('error', () => {}); // reported by aedes as a client error; must not crash us
     broker.handle(socket);
+  };
+  const servers: Server[] = [];
+  // Nagle's algorithm adds tens of ms per message at low rates (TOOLCHAIN.md); turn it off.
+  const plainServer = port === undefined ? undefined : createServer({ noDelay: true }, track);
+  const tlsServer = tls === undefined ? undefined : createTlsServer({ cert: tls.cert, key: tls.key, noDelay: true }, track);
+  tlsServer?.on('tlsClientError', (error, socket) => {
+    counts.tlsHandshakeFailures++;
+    logger.warn({ err: error, remoteAddress: socket.remoteAddress }, 'MQTTS handshake failed');
   });
 
+  let actualPort: number | undefined;
+  let actualTlsPort: number | undefined;
   try {
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(port, host, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
+    if (plainServer) {
+      actualPort = await listen(plainServer, port!, host);
+      servers.push(plainServer);
+    }
+    if (tlsServer) {
+      actualTlsPort = await listen(tlsServer, tls!.port, tls!.host ?? host);
+      servers.push(tlsServer);
+    }
   } catch (error) {
+    await Promise.all(servers.map((server) => new Promise<void>((resolve) => server.close(() => resolve()))));
     await new Promise<void>((resolve) => broker.close(() => resolve()));
     throw error;
   }
-  server.on('error', (error) => logger.error({ err: error }, 'MQTT listener error'));
-  const address = server.address();
-  const actualPort = typeof address === 'object' && address ? address.port : port;
+  for (const server of servers) server.on('error', (error) => logger.error({ err: error }, 'MQTT listener error'));
 
   let closing: Promise<void> | undefined;
   return {
     port: actualPort,
-    stats: () => ({ port: actualPort, connectedClients: broker.connectedClients, messagesPublished, authFailures }),
+    tlsPort: actualTlsPort,
+    stats: () => ({ port: actualPort, tlsPort: actualTlsPort, connectedClients: broker.connectedClients, ...counts }),
+    disconnectUser(username) {
+      const clients = clientsByUser.get(username);
+      if (!clients) return 0;
+      clientsByUser.delete(username);
+      for (const client of clients) client.close();
+      return clients.size;
+    },
     close() {
       closing ??= (async () => {
-        const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
+        const serversClosed = Promise.all(servers.map((server) => new Promise<void>((resolve) => server.close(() => resolve()))));
         await new Promise<void>((resolve) => broker.close(() => resolve()));
         // Connections that never completed CONNECT are not aedes clients; end them too.
         for (const socket of sockets) socket.destroy();
-        await serverClosed;
+        await serversClosed;
       })();
       return closing;
     },

@@ -9,10 +9,12 @@ import { get as tahuNamespace } from 'sparkplug-payload';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { decodePayload, encodePayload, sparkplugTopic, type SparkplugMetric } from '../../connectors/sparkplug/index.ts';
 import { startEmbeddedBroker, type EmbeddedBroker } from '../broker/embedded-broker.ts';
+import { staticCredentials } from '../broker/static-credentials.ts';
 import { openTelemetryStore, type TelemetryStore } from '../store/telemetry-store.ts';
 import { startSparkplugIngest, type SparkplugIngest } from './sparkplug-ingest.ts';
 
-const users = [{ username: 'gw-01', password: 'gw-pass' }, { username: 'ingest', password: 'ingest-pass' }];
+// The publisher also sends malformed topics, which the gateway ACL would refuse: both are services.
+const credentials = staticCredentials([{ role: 'service', username: 'gw-01', password: 'gw-pass' }, { role: 'service', username: 'ingest', password: 'ingest-pass' }]);
 const group = 'plant-1';
 const edge = 'gw-01';
 const device = 'press-4';
@@ -89,7 +91,7 @@ const ddataTopic = sparkplugTopic({ group, type: 'DDATA', edge, device });
 beforeEach(async () => {
   dir = mkdtempSync(join(tmpdir(), 'edgestock-ingest-'));
   store = openTelemetryStore(join(dir, 'cloud.sqlite'));
-  broker = await startEmbeddedBroker({ host: '127.0.0.1', port: 0, users, logger: pino({ level: 'silent' }) });
+  broker = await startEmbeddedBroker({ host: '127.0.0.1', port: 0, credentials, logger: pino({ level: 'silent' }) });
   ingest = await startIngest();
   publisher = await mqtt.connectAsync(`mqtt://127.0.0.1:${broker.port}`, { protocolVersion: 4, username: 'gw-01', password: 'gw-pass', reconnectPeriod: 0 });
   (publisher.stream as Socket).setNoDelay(true);

@@ -17,10 +17,12 @@ import {
 import type { MetricDefinition, TelemetryPoint, TelemetryStore } from '../store/telemetry-store.ts';
 
 export interface SparkplugIngestOptions {
-  /** mqtt://host:port */
+  /** mqtt://host:port or mqtts://host:port */
   url: string;
   username?: string;
   password?: string;
+  /** For mqtts://: CA to trust, optional client certificate (PEM contents, not paths). */
+  tls?: { ca?: Buffer; cert?: Buffer; key?: Buffer; rejectUnauthorized: boolean };
   store: TelemetryStore;
   logger: Logger;
   /** Stable, so the broker keeps our QoS 1 session while we are away. */
@@ -294,6 +296,7 @@ export async function startSparkplugIngest(options: SparkplugIngestOptions): Pro
     password,
     reconnectPeriod: options.reconnectPeriodMs ?? 1000,
     resubscribe: false, // we subscribe on every connect (a broker restart loses the session)
+    ...options.tls,
   };
   const client: MqttClient = mqtt.connect(url, clientOptions);
   client.on('message', onMessage);

@@ -2,17 +2,16 @@
  * The admin page in a real Chromium against the real app and a real SQLite store: the tree,
  * live refresh without reload, the chart, and the connection indicator.
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../bin/support/free-port.ts';
 import { connectorErrors } from '../../connectors/errors.ts';
-import { openTelemetryStore, type TelemetryPoint, type TelemetryStore } from '../store/telemetry-store.ts';
-import { buildCloudApp } from './app.ts';
+import type { TelemetryPoint, TelemetryStore } from '../store/telemetry-store.ts';
 import { startCloudHttp, type CloudHttp } from './server.ts';
+import { openTestCloud, type TestCloud } from './test-fixture.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 const CHROMIUM_ARGS = [
@@ -24,7 +23,7 @@ const HUMIDITY = 'plant-berlin/line-1-gw/shelf-4/humidity';
 // Tag names come from devices in the field; this one must show as text and never run.
 const HOSTILE_TAG = '<img src=x onerror="window.__injected=1">';
 
-let dir: string;
+let cloud: TestCloud;
 let store: TelemetryStore;
 let http: CloudHttp;
 let browser: BrowserContext;
@@ -48,8 +47,8 @@ beforeAll(async () => {
   if (!existsSync(CHROMIUM)) {
     throw new Error(`Chromium is missing at ${CHROMIUM}; install it with: apt-get update && apt-get install -y chromium`);
   }
-  dir = mkdtempSync(join(tmpdir(), 'edgestock-admin-page-'));
-  store = openTelemetryStore(join(dir, 'cloud.sqlite'));
+  cloud = await openTestCloud({ demoUsers: true });
+  store = cloud.store;
   store.defineMetrics([
     { group: 'plant-berlin', edge: 'line-1-gw', device: 'press-s7', tag: 'temperature', datatype: 'Double', unit: '°C', protocol: 's7' },
     { group: 'plant-berlin', edge: 'line-1-gw', device: 'press-s7', tag: 'running', datatype: 'Boolean', protocol: 's7' },
@@ -70,9 +69,8 @@ beforeAll(async () => {
   );
   store.insertSamples(samples);
 
-  const app = buildCloudApp({ store, logger: pino({ level: 'silent' }) });
-  http = await startCloudHttp({ app, host: '127.0.0.1', port: await freePort() });
-  browser = await chromium.launchPersistentContext(join(dir, 'chromium-profile'), {
+  http = await startCloudHttp({ app: cloud.app, host: '127.0.0.1', port: await freePort() });
+  browser = await chromium.launchPersistentContext(join(cloud.dir, 'chromium-profile'), {
     executablePath: CHROMIUM,
     headless: true,
     args: CHROMIUM_ARGS,
@@ -83,17 +81,22 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  await http?.close();
-  store?.close();
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  await cloud?.close(); // closes the app, and with it the listening server
 });
 
 describe('admin page', () => {
   it('shows a tag value in the tree, refreshes it without reload and charts its history', async () => {
     const pageErrors: string[] = [];
     page.on('pageerror', (error) => pageErrors.push(error.message));
+    // Not logged in: the page sends the browser to the login form, and back after it.
     await page.goto(`${http.url}/`);
+    await page.waitForURL(`${http.url}/login`);
+    await page.locator('#username').fill('engineer');
+    await page.locator('#password').fill('engineer-demo');
+    await page.locator('#login-submit').click();
+    await page.waitForURL(`${http.url}/`);
     await page.waitForSelector('#connection[data-state="live"]', { timeout: 5000 });
+    expect(await page.locator('#user-name').textContent()).toBe('engineer');
 
     // sites and gateways start open, devices closed: open the press to reach its tags
     const row = page.locator(`[data-tag="${TEMPERATURE}"]`);

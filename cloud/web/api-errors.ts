@@ -9,6 +9,16 @@ export const apiErrors = {
   AMBIGUOUS: 'The query matches more than one thing; narrow it down.',
   NOT_FOUND: 'Nothing matches the request.',
   BAD_REQUEST: 'The request cannot be read.',
+  UNAUTHENTICATED: 'No valid session or API token: log in first.',
+  INVALID_CREDENTIALS: 'The username or password is wrong.',
+  FORBIDDEN: 'Your role does not hold the permission this needs.',
+  CSRF_TOKEN_INVALID: 'A state-changing request made with a session cookie lacks the x-csrf-token header from GET /api/session.',
+  PASSWORD_CHANGE_REQUIRED: 'The account must choose a new password first (POST /api/session/password).',
+  TOO_MANY_ATTEMPTS: 'Too many failed logins: wait before trying again.',
+  ACCOUNT_LOCKED: 'Too many failed logins: locked for a while.',
+  PAYLOAD_TOO_LARGE: 'The request body is larger than this API accepts.',
+  UNSUPPORTED_MEDIA_TYPE: 'The request body must be JSON (content-type: application/json).',
+  CONFLICT: 'The request clashes with what exists.',
   INTERNAL: 'The server failed; the cloud log has the details.',
 } as const;
 
@@ -17,7 +27,7 @@ export type ApiErrorCode = keyof typeof apiErrors;
 /** The JSON body of every 4xx/5xx answer. */
 export interface ApiErrorBody {
   error: ApiErrorCode;
-  /** the query parameter at fault, or null when no single field is */
+  /** the query parameter, body field or header at fault, or null when no single field is */
   field: string | null;
   message: string;
 }

@@ -1,26 +1,27 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openTelemetryStore, type TelemetryPoint, type TelemetryStore } from '../store/telemetry-store.ts';
-import { buildCloudApp } from './app.ts';
+import type { TelemetryPoint, TelemetryStore } from '../store/telemetry-store.ts';
+import { openTestCloud, type TestCloud } from './test-fixture.ts';
 
 const t0 = Date.UTC(2026, 10, 24, 10, 0, 0);
 const iso = (ms: number) => new Date(ms).toISOString();
 
-let dir: string;
+let cloud: TestCloud;
 let store: TelemetryStore;
 let app: FastifyInstance;
+/** These tests read as a plant engineer would; access control has its own tests (access-control.test.ts). */
+let authorization: string;
 
 function point(partial: Partial<TelemetryPoint> & Pick<TelemetryPoint, 'tag' | 'value' | 'ts'>): TelemetryPoint {
   return { group: 'plant-berlin', edge: 'line-1-gw', device: 'press-s7', quality: 'good', ...partial };
 }
 
 beforeEach(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'edgestock-web-'));
-  store = openTelemetryStore(join(dir, 'cloud.sqlite'));
+  cloud = await openTestCloud({
+    health: () => ({ broker: { mode: 'embedded', clients: 2 }, ingest: { frames: 14, rejected: 0 } }),
+  });
+  ({ store, app } = cloud);
+  authorization = `Bearer ${cloud.tokenFor('plant_engineer')}`;
   store.defineMetrics([
     { group: 'plant-berlin', edge: 'line-1-gw', device: 'press-s7', tag: 'temperature', datatype: 'Double', unit: '°C', protocol: 's7' },
     { group: 'plant-berlin', edge: 'line-1-gw', device: 'press-s7', tag: 'running', datatype: 'Boolean', protocol: 's7' },
@@ -37,22 +38,14 @@ beforeEach(async () => {
     point({ edge: 'line-2-gw', device: 'pda-7', tag: 'lastScan', value: '(01)09501101020917', quality: 'uncertain', ts: t0 + 7000 }),
     point({ group: 'dc-shanghai', edge: 'cold-gw', device: 'chiller-1', tag: 'supplyTemp', value: 4.5, ts: t0 + 1000 }),
   ]);
-  app = buildCloudApp({
-    store,
-    logger: pino({ level: 'silent' }),
-    health: () => ({ broker: { mode: 'embedded', clients: 2 }, ingest: { frames: 14, rejected: 0 } }),
-  });
-  await app.ready();
 });
 
 afterEach(async () => {
-  await app.close();
-  store.close();
-  rmSync(dir, { recursive: true, force: true });
+  await cloud.close();
 });
 
 async function getJson(url: string) {
-  const response = await app.inject({ method: 'GET', url });
+  const response = await app.inject({ method: 'GET', url, headers: { authorization } });
   return { status: response.statusCode, body: response.json(), headers: response.headers };
 }
 
@@ -233,7 +226,7 @@ describe('GET /api/health', () => {
 
 describe('admin page and assets', () => {
   it('serves the admin page as HTML with a content security policy', async () => {
-    const response = await app.inject({ method: 'GET', url: '/' });
+    const response = await app.inject({ method: 'GET', url: '/', headers: { authorization } });
     expect(response.statusCode).toBe(200);
     expect(response.headers['content-type']).toBe('text/html; charset=utf-8');
     expect(response.headers['content-security-policy']).toContain("script-src 'self'");
@@ -274,9 +267,13 @@ describe('GET /api/openapi.json', () => {
     const { status, body } = await getJson('/api/openapi.json');
     expect(status).toBe(200);
     expect(body.openapi).toBe('3.1.0');
-    expect(Object.keys(body.paths).sort()).toEqual(
-      ['/', '/api/health', '/api/openapi.json', '/api/telemetry/history', '/api/telemetry/latest', '/ui/{path}'],
-    );
+    expect(Object.keys(body.paths).sort()).toEqual([
+      '/', '/api/audit', '/api/audit/export.csv', '/api/health', '/api/openapi.json', '/api/permissions', '/api/session',
+      '/api/session/password', '/api/telemetry/history', '/api/telemetry/latest', '/api/tokens', '/api/tokens/{id}', '/api/users',
+      '/audit', '/login', '/permissions', '/ui/{path}',
+    ]);
+    expect(body.paths['/api/telemetry/latest'].get['x-permission']).toBe('telemetry.read');
+    expect(body.paths['/api/session'].post.requestBody.content['application/json'].schema.additionalProperties).toBe(false);
     const history = body.paths['/api/telemetry/history'].get;
     const params = Object.fromEntries(history.parameters.map((p: { name: string; required: boolean }) => [p.name, p.required]));
     expect(params).toEqual({ edge: true, device: true, tag: true, from: false, to: false, group: false, limit: false });

@@ -1,53 +1,109 @@
 /**
  * The cloud's web app: JSON API and admin page over the telemetry store. Builds the Fastify
  * instance and registers one plugin per route; it never listens (server.ts does), so tests
- * drive it with `app.inject()`.
+ * drive it with `app.inject()`. Every route declares who may call it (access-control.ts).
  */
+import cookie from '@fastify/cookie';
+import helmet from '@fastify/helmet';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { AuthService } from '../auth/auth-service.ts';
 import type { TelemetryStore } from '../store/telemetry-store.ts';
+import { installAccessControl, sessionCookie } from './access-control.ts';
 import { installErrorHandling } from './error-handler.ts';
 import type { RouteRecord, RouteSchema } from './openapi.ts';
 import { addQueryVocabulary } from './query-fields.ts';
 import { adminPageRoute } from './routes/admin-page.ts';
+import { auditRoutes } from './routes/audit.ts';
 import { healthRoute, type HealthInfo } from './routes/health.ts';
 import { openApiRoute } from './routes/openapi.ts';
+import { permissionRoutes } from './routes/permissions.ts';
+import { sessionRoutes } from './routes/session.ts';
 import { telemetryHistoryRoute } from './routes/telemetry-history.ts';
 import { telemetryLatestRoute } from './routes/telemetry-latest.ts';
+import { tokenRoutes } from './routes/tokens.ts';
+import { userRoutes } from './routes/users.ts';
 
 export type { HealthInfo };
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Every route with its method, URL, schema and declared permission, as registered. */
+    routeTable: readonly RouteRecord[];
+  }
+}
+
+/** The largest request body accepted; the biggest legitimate one (the permission matrix) is ~2 KiB. */
+export const BODY_LIMIT_BYTES = 64 * 1024;
+
+// Same-origin scripts, styles and fetches only: the admin page loads nothing else, device-supplied
+// names are written with textContent, and this policy is the second line if one ever is not.
+const CONTENT_SECURITY_POLICY = {
+  useDefaults: false, // the defaults add upgrade-insecure-requests, which breaks the demo on http://127.0.0.1
+  directives: {
+    defaultSrc: ["'none'"],
+    scriptSrc: ["'self'"],
+    styleSrc: ["'self'"],
+    imgSrc: ["'self'", 'data:'],
+    connectSrc: ["'self'"],
+    baseUri: ["'none'"],
+    formAction: ["'self'"],
+    frameAncestors: ["'none'"],
+  },
+};
+
 export interface CloudAppOptions {
   store: TelemetryStore;
+  /** Accounts, sessions, tokens, the permission matrix and the audit log. */
+  auth: AuthService;
   /** A pino logger (given to Fastify as its loggerInstance). */
   logger: FastifyBaseLogger;
+  /** Mark the session cookie Secure (default); only a plain-http demo turns this off. */
+  secureCookies?: boolean;
   /** Broker and ingest statistics, merged into GET /api/health. */
   health?: () => HealthInfo;
   /** Monotonic milliseconds for uptime; defaults to performance.now. */
   monotonicMs?: () => number;
 }
 
-export function buildCloudApp({ store, logger, health = () => ({}), monotonicMs = () => performance.now() }: CloudAppOptions): FastifyInstance {
+export function buildCloudApp({
+  store, auth, logger, secureCookies = true, health = () => ({}), monotonicMs = () => performance.now(),
+}: CloudAppOptions): FastifyInstance {
   const app = Fastify({
     loggerInstance: logger,
+    bodyLimit: BODY_LIMIT_BYTES,
     ajv: {
       // Fastify's default silently drops unknown keys; this API names them in a 400 instead.
       customOptions: { removeAdditional: false },
       onCreate: addQueryVocabulary,
     },
   });
+  // Bodies are JSON only: no text/plain means no cross-site HTML form can reach the API at all.
+  app.removeContentTypeParser('text/plain');
 
   const { rejections } = installErrorHandling(app);
-  app.addHook('onSend', async (_request, reply) => {
-    reply.header('x-content-type-options', 'nosniff');
-    reply.header('referrer-policy', 'no-referrer');
-  });
-
   const routes: RouteRecord[] = [];
+  app.decorate('routeTable', routes);
   app.addHook('onRoute', (route) => {
-    for (const method of [route.method].flat()) routes.push({ method, url: route.url, schema: route.schema as RouteSchema | undefined });
+    for (const method of [route.method].flat()) {
+      routes.push({ method, url: route.url, schema: route.schema as RouteSchema | undefined, permission: route.config?.permission });
+    }
   });
+  const cookieOptions = sessionCookie(secureCookies);
+  installAccessControl(app, { auth, cookie: cookieOptions });
 
+  app.register(cookie);
+  app.register(helmet, {
+    contentSecurityPolicy: CONTENT_SECURITY_POLICY,
+    referrerPolicy: { policy: 'no-referrer' },
+    // HSTS only where cookies are Secure, i.e. behind TLS; on the http demo it would mean nothing.
+    strictTransportSecurity: secureCookies ? { maxAge: 180 * 24 * 3600 } : false,
+  });
   app.register(healthRoute, { store, health: () => ({ web: { rejected: rejections() }, ...health() }), monotonicMs });
+  app.register(sessionRoutes, { auth, cookie: cookieOptions });
+  app.register(tokenRoutes, { auth });
+  app.register(userRoutes, { auth });
+  app.register(permissionRoutes, { auth });
+  app.register(auditRoutes, { audit: auth.parts.audit });
   app.register(telemetryLatestRoute, { store });
   app.register(telemetryHistoryRoute, { store });
   app.register(adminPageRoute);

@@ -17,6 +17,8 @@ interface FieldSchema {
   type?: string | string[];
   format?: string;
   'x-expected'?: string;
+  /** a password or token: never quoted back in an error (it would reach the log too) */
+  'x-secret'?: boolean;
 }
 
 interface PartSchema {
@@ -31,6 +33,8 @@ const PART_NAMES: Record<string, string> = {
 };
 
 const TYPE_NOUNS: Record<string, string> = {
+  object: 'a JSON object',
+  array: 'a list',
   integer: 'a whole number',
   number: 'a number',
   string: 'text',
@@ -53,6 +57,20 @@ const KEYWORD_PHRASES: Record<string, (error: AjvError) => string> = {
   enum: () => 'is not one of the allowed values',
 };
 
+/** Fastify's own rejections of a body, said in this API's words. */
+const FRAMEWORK_ERRORS: Record<string, (request: FastifyRequest) => ApiErrorBody> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: (request) => ({
+    error: 'PAYLOAD_TOO_LARGE', field: null,
+    message: `the body is larger than ${request.routeOptions.bodyLimit ?? 'the limit of'} bytes; send a smaller one`,
+  }),
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: (request) => ({
+    error: 'UNSUPPORTED_MEDIA_TYPE', field: 'content-type',
+    message: `content-type ${JSON.stringify(request.headers['content-type'] ?? '')} is not accepted; send JSON with content-type: application/json`,
+  }),
+  FST_ERR_CTP_INVALID_JSON_BODY: () => ({ error: 'BAD_REQUEST', field: 'body', message: 'the body is not valid JSON; send a JSON object' }),
+  FST_ERR_CTP_EMPTY_JSON_BODY: () => ({ error: 'BAD_REQUEST', field: 'body', message: 'the body is empty but content-type says JSON; send a JSON object' }),
+};
+
 /** Rejected requests by error code since start, for GET /api/health. */
 export type RejectionCounts = Partial<Record<ApiErrorCode, number>>;
 
@@ -71,6 +89,8 @@ export function installErrorHandling(app: FastifyInstance): { rejections: () => 
       return reject(request, reply, 400, body);
     }
     const statusCode = error.statusCode ?? 500;
+    const framework = FRAMEWORK_ERRORS[error.code];
+    if (framework) return reject(request, reply, statusCode, framework(request));
     if (statusCode < 500) {
       return reject(request, reply, statusCode, { error: 'BAD_REQUEST', field: null, message: error.message });
     }
@@ -94,7 +114,9 @@ export function installErrorHandling(app: FastifyInstance): { rejections: () => 
 function describeValidationError(request: FastifyRequest, errors: AjvError[], part: string): ApiErrorBody {
   const schema = partSchema(request, part);
   const properties = schema?.properties ?? {};
-  const input = (partInput(request, part) ?? {}) as Record<string, unknown>;
+  const raw = partInput(request, part);
+  const isObject = typeof raw === 'object' && raw !== null && !Array.isArray(raw);
+  const input = (isObject ? raw : {}) as Record<string, unknown>;
   const partName = PART_NAMES[part] ?? part;
 
   // Unknown keys first, all of them at once: a misspelt key often explains a "missing" one.
@@ -113,20 +135,31 @@ function describeValidationError(request: FastifyRequest, errors: AjvError[], pa
   }
 
   const first = errors[0]!;
+  // Nested body fields are named by their dotted path (matrix.auditor.1); the top-level field's
+  // schema says what to send.
+  const path = first.instancePath ? first.instancePath.slice(1).split('/') : [];
+  const top = path[0] === undefined ? undefined : properties[path[0]];
+  const expected = top?.['x-expected'];
   if (first.keyword === 'required') {
-    const field = String(first.params.missingProperty);
-    const expected = properties[field]?.['x-expected'];
-    return { error: 'MISSING_FIELD', field, message: `${field}: missing; expected ${expected ?? 'a value'}` };
+    const missing = String(first.params.missingProperty);
+    const field = [...path, missing].join('.');
+    const hint = path.length === 0 ? properties[missing]?.['x-expected'] : expected;
+    return { error: 'MISSING_FIELD', field, message: `${field}: missing; expected ${hint ?? 'a value'}` };
+  }
+  if (first.keyword === 'additionalProperties' && path.length > 0) {
+    const field = [...path, String(first.params.additionalProperty)].join('.');
+    return { error: 'UNKNOWN_FIELD', field, message: `${field}: not a field this takes; ${path.join('.')} is ${expected ?? 'something else'}` };
   }
 
-  const field = fieldOf(first.instancePath) ?? '(request)';
-  const value = input[field];
-  const expected = properties[field]?.['x-expected'] ?? first.message ?? 'a valid value';
-  if (Array.isArray(value)) {
-    return { error: 'INVALID_VALUE', field, message: `${field}: given ${value.length} times; give it once, as ${expected}` };
+  const field = path.length > 0 ? path.join('.') : part === 'body' ? 'body' : '(request)';
+  const value = path.length > 0 ? path.reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], input) : raw;
+  const wanted = expected ?? first.message ?? 'a valid value';
+  if (part === 'querystring' && path.length === 1 && Array.isArray(value)) {
+    return { error: 'INVALID_VALUE', field, message: `${field}: given ${value.length} times; give it once, as ${wanted}` };
   }
   const phrase = KEYWORD_PHRASES[first.keyword]?.(first) ?? 'is not valid';
-  return { error: 'INVALID_VALUE', field, message: `${field}: ${JSON.stringify(value)} ${phrase}; expected ${expected}` };
+  const shown = top?.['x-secret'] ? '(value hidden)' : JSON.stringify(value);
+  return { error: 'INVALID_VALUE', field, message: `${field}: ${shown} ${phrase}; expected ${wanted}` };
 }
 
 function partSchema(request: FastifyRequest, part: string): PartSchema | undefined {
@@ -142,11 +175,6 @@ function partInput(request: FastifyRequest, part: string): unknown {
     headers: request.headers,
   };
   return inputs[part];
-}
-
-/** `/from` -> `from`; nested paths keep their slashes. */
-function fieldOf(instancePath: string): string | undefined {
-  return instancePath ? instancePath.slice(1).split('/')[0] : undefined;
 }
 
 /** The allowed name nearest to `key` (at most two edits away), if one is nearer than the rest. */

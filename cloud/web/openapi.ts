@@ -4,11 +4,21 @@
  * it takes JSON Schema as is, `type: [..., 'null']` included.
  */
 
+declare module 'fastify' {
+  /** Route schemas carry their OpenAPI summary and description. */
+  interface FastifySchema {
+    summary?: string;
+    description?: string;
+  }
+}
+
 /** What the onRoute hook keeps of each route. */
 export interface RouteRecord {
   method: string;
   url: string;
   schema?: RouteSchema;
+  /** Who may call it: 'public', 'authenticated' or a permission id (config.permission). */
+  permission?: string;
 }
 
 interface ObjectSchema {
@@ -21,14 +31,23 @@ export interface RouteSchema {
   description?: string;
   querystring?: ObjectSchema;
   params?: ObjectSchema;
+  body?: unknown;
   response?: Record<string, { description?: string; content?: unknown }>;
 }
 
 const STATUS_DESCRIPTIONS: Record<string, string> = {
   200: 'OK',
   304: 'Not modified',
+  201: 'Created',
+  204: 'Done, nothing to return',
+  302: 'Redirect',
   400: 'The request is invalid; the body names the field and the fix',
+  401: 'Not logged in: no valid session cookie or API token',
+  403: 'Logged in, but the role or token lacks the permission (or the CSRF token is missing)',
   404: 'Nothing matches',
+  409: 'Clashes with what exists',
+  415: 'The body is not JSON',
+  429: 'Too many failed logins',
 };
 
 /** `/ui/*` -> `/ui/{path}`, `/a/:id` -> `/a/{id}` */
@@ -72,7 +91,9 @@ export function buildOpenApiDocument(routes: readonly RouteRecord[], info: { tit
     paths[path][route.method.toLowerCase()] = {
       ...(route.schema?.summary ? { summary: route.schema.summary } : {}),
       ...(route.schema?.description ? { description: route.schema.description } : {}),
+      'x-permission': route.permission,
       parameters: [...parameters(route.schema?.params, 'path'), ...parameters(route.schema?.querystring, 'query')],
+      ...(route.schema?.body ? { requestBody: { required: true, content: { 'application/json': { schema: route.schema.body } } } } : {}),
       responses: responses(route.schema?.response),
     };
   }

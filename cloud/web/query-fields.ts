@@ -11,6 +11,7 @@ export function addQueryVocabulary(ajv: {
 }): void {
   ajv.addFormat('time-instant', isTimeInstant);
   ajv.addKeyword('x-expected'); // an annotation: no validation of its own
+  ajv.addKeyword('x-secret'); // an annotation: the error handler never quotes this field's value
 }
 
 const MAX_NAME_LENGTH = 256;

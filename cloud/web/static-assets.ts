@@ -38,9 +38,9 @@ function asset(file: string, cacheControl: string): StaticAsset {
   return { body, contentType, etag, cacheControl };
 }
 
-/** The admin HTML page. */
-export function loadAdminPage(): StaticAsset {
-  return asset(join(VIEWS_DIR, 'admin.html'), OWN_CACHE);
+/** An HTML page of the views folder: `admin.html`, `login.html`. */
+export function loadPage(file: string): StaticAsset {
+  return asset(join(VIEWS_DIR, file), OWN_CACHE);
 }
 
 /** Everything under /ui/, keyed by the path after /ui/. */

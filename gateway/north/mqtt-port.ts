@@ -12,9 +12,20 @@ export interface MqttWill {
   retain: boolean;
 }
 
+/** TLS for mqtts:// URLs: PEM contents (the caller reads the files). */
+export interface MqttTlsOptions {
+  /** CA(s) that signed the broker's certificate; omitted: the system's CAs. */
+  ca?: Buffer;
+  /** Client certificate and key, for brokers that authenticate clients by certificate. */
+  cert?: Buffer;
+  key?: Buffer;
+  rejectUnauthorized: boolean;
+}
+
 export interface MqttConnectOptions {
   /** mqtt://host:port or mqtts://host:port */
   url: string;
+  tls?: MqttTlsOptions;
   clientId: string;
   username?: string;
   password?: string;
@@ -65,6 +76,7 @@ export const connectWithMqttJs: MqttConnect = (options) => new Promise<MqttSessi
     reconnectPeriod: 0,
     connectTimeout: options.connectTimeoutMs,
     will: { topic: options.will.topic, payload: Buffer.from(options.will.payload), qos: options.will.qos, retain: options.will.retain },
+    ...options.tls,
   });
   let lastError: Error | undefined;
   client.on('error', (error) => { lastError = error; }); // always listened: an 'error' without a listener would throw

@@ -19,7 +19,7 @@ import type { Outbox, OutboxRecord } from '../outbox/outbox.ts';
 import { dbirthPayload, nbirthPayload, ndeathPayload } from './birth-payloads.ts';
 import { buildDdataFrames } from './ddata-frames.ts';
 import { MetricCatalog, type CatalogDevice } from './metric-catalog.ts';
-import { connectWithMqttJs, type MqttConnect, type MqttSession } from './mqtt-port.ts';
+import { connectWithMqttJs, type MqttConnect, type MqttSession, type MqttTlsOptions } from './mqtt-port.ts';
 import { readNodeCommand } from './node-commands.ts';
 import { WakeSignal } from './wake-signal.ts';
 
@@ -29,6 +29,8 @@ export interface SparkplugEdgeNodeOptions {
   group: string;
   edge: string;
   url: string;
+  /** For mqtts:// URLs. */
+  tls?: MqttTlsOptions;
   username?: string;
   password?: string;
   clientId?: string;
@@ -156,6 +158,7 @@ export class SparkplugEdgeNode {
         bdSeq = this.#nextBdSeq();
         session = await this.#connect({
           url: this.#o.url,
+          tls: this.#o.tls,
           clientId: this.#o.clientId ?? `edgestock-${this.#o.group}-${this.#o.edge}`,
           username: this.#o.username,
           password: this.#o.password,

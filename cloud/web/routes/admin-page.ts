@@ -1,17 +1,22 @@
-/** GET / (the admin page) and GET /ui/* (its scripts, styles and the vendored chart library). */
+/**
+ * The admin UI's pages and files: GET / (live telemetry), /permissions and /audit (one page,
+ * the script shows the screen the path names), /login, and GET /ui/* (scripts, styles and the
+ * vendored chart library). The pages hold no data, so they are public; a visitor without a
+ * session is sent to /login, and every API call the page makes is checked on its own.
+ * The content security policy (same-origin scripts and styles only) is set for every answer
+ * by @fastify/helmet in app.ts.
+ */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError, apiErrorSchema } from '../api-errors.ts';
-import { loadAdminPage, loadUiAssets, type StaticAsset } from '../static-assets.ts';
+import { loadPage, loadUiAssets, type StaticAsset } from '../static-assets.ts';
 
-// The page loads only its own files and talks only to this origin; device-supplied tag names
-// are written with textContent, and this policy is the second line if one ever is not.
-const CONTENT_SECURITY_POLICY =
-  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
-
-const pageSchema = {
-  summary: 'The admin page: live tag tree and charts',
-  response: { 200: { description: 'HTML page', content: { 'text/html': { schema: { type: 'string' } } } } },
-} as const;
+const pageSchema = (summary: string) => ({
+  summary,
+  response: {
+    200: { description: 'HTML page', content: { 'text/html': { schema: { type: 'string' } } } },
+    302: { description: 'Not logged in: to /login', content: { 'text/plain': { schema: { type: 'string' } } } },
+  },
+} as const);
 
 const assetSchema = {
   summary: 'Static files of the admin page',
@@ -30,6 +35,9 @@ const assetSchema = {
   },
 } as const;
 
+/** The admin page's screens; the script picks one from the path. */
+export const ADMIN_SCREENS = { '/': 'Live telemetry', '/permissions': 'Permissions', '/audit': 'Audit log' } as const;
+
 function sendAsset(request: FastifyRequest, reply: FastifyReply, asset: StaticAsset) {
   reply.header('cache-control', asset.cacheControl).header('etag', asset.etag);
   if (request.headers['if-none-match'] === asset.etag) return reply.code(304).send();
@@ -37,15 +45,21 @@ function sendAsset(request: FastifyRequest, reply: FastifyReply, asset: StaticAs
 }
 
 export async function adminPageRoute(app: FastifyInstance) {
-  const page = loadAdminPage();
+  const admin = loadPage('admin.html');
+  const login = loadPage('login.html');
   const assets = loadUiAssets();
 
-  app.get('/', { schema: pageSchema }, async (request, reply) => {
-    reply.header('content-security-policy', CONTENT_SECURITY_POLICY);
-    return sendAsset(request, reply, page);
-  });
+  for (const [path, title] of Object.entries(ADMIN_SCREENS)) {
+    app.get(path, { config: { permission: 'public' }, schema: pageSchema(`The admin page: ${title}`) }, async (request, reply) => {
+      if (!request.principal) return reply.redirect(`/login${path === '/' ? '' : `?next=${encodeURIComponent(path)}`}`);
+      return sendAsset(request, reply, admin);
+    });
+  }
 
-  app.get<{ Params: { '*': string } }>('/ui/*', { schema: assetSchema, logLevel: 'warn' }, async (request, reply) => {
+  app.get('/login', { config: { permission: 'public' }, schema: pageSchema('The login page') }, async (request, reply) =>
+    sendAsset(request, reply, login));
+
+  app.get<{ Params: { '*': string } }>('/ui/*', { config: { permission: 'public' }, schema: assetSchema, logLevel: 'warn' }, async (request, reply) => {
     const asset = assets.get(request.params['*']);
     if (!asset) {
       throw new ApiError(404, 'NOT_FOUND', null,

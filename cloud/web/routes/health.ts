@@ -46,7 +46,8 @@ const schema = {
 
 export async function healthRoute(app: FastifyInstance, { store, health, monotonicMs }: HealthRouteOptions) {
   const startedMs = monotonicMs();
-  app.get('/api/health', { schema, logLevel: 'warn' }, async () => ({
+  // Public: supervisors and the demo launcher probe it before anyone can log in.
+  app.get('/api/health', { config: { permission: 'public' }, schema, logLevel: 'warn' }, async () => ({
     ...health(),
     status: 'ok' as const,
     uptimeS: Math.floor((monotonicMs() - startedMs) / 1000),

@@ -9,7 +9,7 @@ const schema = {
 
 export async function openApiRoute(app: FastifyInstance, { routes }: { routes: readonly RouteRecord[] }) {
   let document: ReturnType<typeof buildOpenApiDocument> | undefined;
-  app.get('/api/openapi.json', { schema }, async () => {
+  app.get('/api/openapi.json', { config: { permission: 'authenticated' }, schema }, async () => {
     // Built on first request: by then every route, this one included, has been registered.
     document ??= buildOpenApiDocument(routes, { title: 'edgestock cloud API', version: '1' });
     return document;

@@ -60,7 +60,7 @@ const schema = {
 } as const;
 
 export async function telemetryHistoryRoute(app: FastifyInstance, { store }: { store: TelemetryStore }) {
-  app.get<{ Querystring: HistoryQuerystring }>('/api/telemetry/history', { schema, logLevel: 'warn' }, async (request) => {
+  app.get<{ Querystring: HistoryQuerystring }>('/api/telemetry/history', { config: { permission: 'telemetry.read' }, schema, logLevel: 'warn' }, async (request) => {
     const { group, edge, device, tag, limit } = request.query;
     // The schema's time-instant format has already accepted both, so they parse.
     const from = request.query.from === undefined ? undefined : parseTimeInstant(request.query.from);

@@ -38,7 +38,7 @@ const schema = {
 } as const;
 
 export async function telemetryLatestRoute(app: FastifyInstance, { store }: { store: TelemetryStore }) {
-  app.get<{ Querystring: LatestFilter }>('/api/telemetry/latest', { schema, logLevel: 'warn' }, async (request) =>
+  app.get<{ Querystring: LatestFilter }>('/api/telemetry/latest', { config: { permission: 'telemetry.read' }, schema, logLevel: 'warn' }, async (request) =>
     store.latest(request.query).map(({ group, edge, device, protocol, tag, value, quality, error, ts, unit }) => ({
       group, edge, device, protocol, tag, value: jsonSafeValue(value), quality, error, ts, unit,
     })));

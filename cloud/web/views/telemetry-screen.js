@@ -1,5 +1,6 @@
-// The admin page: polls /api/telemetry/latest every second, keeps the tree and the open tag
-// current, and says plainly when the server cannot be reached.
+// The live telemetry screen: polls /api/telemetry/latest every second, keeps the tree and the
+// open tag current, and says plainly when the server cannot be reached.
+import { toLogin } from './api.js';
 import { el, setAttr, setText } from './dom.js';
 import { formatTime } from './format.js';
 import { DEFAULT_RANGE, RANGES, TagDetail } from './tag-detail.js';
@@ -27,6 +28,7 @@ async function getJson(url) {
     const offset = dateHeader - Date.now();
     serverOffsetMs = Math.abs(offset) > 2000 ? offset : 0;
   }
+  if (response.status === 401) toLogin(); // the session ended (logged out elsewhere, idle, expired)
   const body = await response.json().catch(() => null);
   if (!response.ok) throw new Error(body?.message ?? `HTTP ${response.status} from ${url}`);
   return body;
@@ -139,5 +141,10 @@ filterInput.addEventListener('keydown', (event) => {
   }
 });
 
-setConnection('connecting');
-poll();
+/** Shows the screen's indicators and starts polling. */
+export function startTelemetry() {
+  summary.hidden = false;
+  connection.hidden = false;
+  setConnection('connecting');
+  poll();
+}

@@ -1,0 +1,41 @@
+// The admin page's entry: who is logged in, the top bar (user, role, log out), the navigation
+// limited to what the role may see, and the screen the path names.
+import { api, loadSession, toLogin } from './api.js';
+import { setText } from './dom.js';
+
+/** Path -> screen, and the permission a screen needs (null: anyone logged in). */
+const SCREENS = {
+  '/': { id: 'telemetry', title: 'live telemetry', permission: 'telemetry.read', load: () => import('./telemetry-screen.js').then((m) => m.startTelemetry()) },
+  '/permissions': { id: 'permissions', title: 'permissions', permission: null, load: (me) => import('./permissions-screen.js').then((m) => m.startPermissions(me)) },
+  '/audit': { id: 'audit', title: 'audit log', permission: 'audit.read', load: () => import('./audit-screen.js').then((m) => m.startAudit()) },
+};
+
+const me = await loadSession();
+const may = (screen) => screen.permission === null || me.permissions.includes(screen.permission);
+
+setText(document.getElementById('user-name'), me.username);
+const role = document.getElementById('user-role');
+setText(role, me.role.replaceAll('_', ' '));
+role.title = me.roleDescription;
+document.getElementById('logout').addEventListener('click', async () => {
+  await api('DELETE', '/api/session');
+  toLogin();
+});
+
+for (const link of document.querySelectorAll('#main-nav a')) {
+  const screen = SCREENS[link.getAttribute('href')];
+  link.hidden = !may(screen);
+  if (link.getAttribute('href') === location.pathname) link.setAttribute('aria-current', 'page');
+}
+
+const current = SCREENS[location.pathname] ?? SCREENS['/'];
+if (!may(current)) {
+  // e.g. an operator opening / without telemetry.read: go to the first screen the role has
+  const [path] = Object.entries(SCREENS).find(([, screen]) => may(screen));
+  location.replace(path);
+} else {
+  setText(document.getElementById('screen-title'), current.title);
+  document.title = `edgestock · ${current.title}`;
+  document.getElementById(`screen-${current.id}`).hidden = false;
+  await current.load(me);
+}
