@@ -68,6 +68,7 @@ export async function demoCommand(opts: DemoOptions): Promise<void> {
   print('');
   print(`  edgestock demo plant is running`);
   print(`  Admin UI:        ${adminUrl}   (cold room 1: shelves B10-B17, live temperatures)`);
+  print(`  Log in as:       engineer / engineer-demo   (every demo user and role: README.md)`);
   print(`  Cloud API:       ${adminUrl}/api/telemetry/latest`);
   print(`  Gateway health:  http://127.0.0.1:${opts.gatewayHttpPort}/health  metrics: /metrics`);
   print(`  MQTT (embedded): mqtt://127.0.0.1:${opts.mqttPort}   Modbus simulator: 127.0.0.1:${opts.modbusPort}   S7 PLC simulator: 127.0.0.1:${opts.s7Port}`);
