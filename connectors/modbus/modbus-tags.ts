@@ -5,6 +5,7 @@
 import type { ModbusConnectorConfig, ModbusTagConfig } from '../../config/site-schema.ts';
 import type { ReadGroup, TagProblem } from '../connector.ts';
 import { modbusAreas, parseModbusAddress, type ModbusAddress } from './modbus-address.ts';
+import { groupTagsByInterval } from '../read-groups.ts';
 
 export interface ConfiguredTag {
   config: ModbusTagConfig;
@@ -45,12 +46,5 @@ export function buildTagTable(config: Pick<ModbusConnectorConfig, 'tags' | 'maxR
 
 /** One group per poll interval (tag.intervalMs, else the connector's), named like "1000ms", fastest first. */
 export function groupByInterval(tags: ReadonlyMap<string, ConfiguredTag>, pollIntervalMs: number): ReadGroup[] {
-  const byInterval = new Map<number, string[]>();
-  for (const [name, tag] of tags) {
-    const intervalMs = tag.config.intervalMs ?? pollIntervalMs;
-    byInterval.set(intervalMs, [...(byInterval.get(intervalMs) ?? []), name]);
-  }
-  return [...byInterval.entries()]
-    .sort(([a], [b]) => a - b)
-    .map(([intervalMs, names]) => ({ name: `${intervalMs}ms`, intervalMs, tags: names }));
+  return groupTagsByInterval(tags, (tag) => tag.config.intervalMs ?? pollIntervalMs);
 }

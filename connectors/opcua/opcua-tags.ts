@@ -5,6 +5,7 @@
 import type { OpcuaConnectorConfig, OpcuaTagConfig } from '../../config/opcua-schema.ts';
 import type { ReadGroup, TagProblem } from '../connector.ts';
 import { formatNodeId, parseNodeId } from './opcua-node-id.ts';
+import { groupTagsByInterval } from '../read-groups.ts';
 
 export interface ConfiguredTag {
   config: OpcuaTagConfig;
@@ -48,12 +49,5 @@ export function groupByInterval(
   tags: ReadonlyMap<string, ConfiguredTag>,
   intervals: Pick<OpcuaConnectorConfig, 'pollIntervalMs' | 'publishingIntervalMs'>,
 ): ReadGroup[] {
-  const byInterval = new Map<number, string[]>();
-  for (const [name, tag] of tags) {
-    const intervalMs = tag.config.intervalMs ?? (tag.config.mode === 'poll' ? intervals.pollIntervalMs : intervals.publishingIntervalMs);
-    byInterval.set(intervalMs, [...(byInterval.get(intervalMs) ?? []), name]);
-  }
-  return [...byInterval.entries()]
-    .sort(([a], [b]) => a - b)
-    .map(([intervalMs, names]) => ({ name: `${intervalMs}ms`, intervalMs, tags: names }));
+  return groupTagsByInterval(tags, (tag) => tag.config.intervalMs ?? (tag.config.mode === 'poll' ? intervals.pollIntervalMs : intervals.publishingIntervalMs));
 }

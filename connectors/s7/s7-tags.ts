@@ -9,6 +9,7 @@
 import type { S7TagConfig } from '../../config/s7-schema.ts';
 import type { ReadGroup, TagProblem } from '../connector.ts';
 import { elementsOf, parseS7Address, type S7Address } from './s7-address.ts';
+import { groupTagsByInterval } from '../read-groups.ts';
 
 export interface S7ConfiguredTag {
   config: S7TagConfig;
@@ -48,12 +49,5 @@ export function buildS7TagTable(configTags: readonly S7TagConfig[]): S7TagTable 
 
 /** One group per poll interval (tag.intervalMs, else the connector's), named like "1000ms", fastest first. */
 export function groupS7TagsByInterval(tags: ReadonlyMap<string, S7ConfiguredTag>, pollIntervalMs: number): ReadGroup[] {
-  const byInterval = new Map<number, string[]>();
-  for (const [name, tag] of tags) {
-    const intervalMs = tag.config.intervalMs ?? pollIntervalMs;
-    byInterval.set(intervalMs, [...(byInterval.get(intervalMs) ?? []), name]);
-  }
-  return [...byInterval.entries()]
-    .sort(([a], [b]) => a - b)
-    .map(([intervalMs, names]) => ({ name: `${intervalMs}ms`, intervalMs, tags: names }));
+  return groupTagsByInterval(tags, (tag) => tag.config.intervalMs ?? pollIntervalMs);
 }
