@@ -13,7 +13,14 @@ import { openDatabase, type SqliteDatabase } from '../store/database.ts';
 import { migrate } from '../store/migrations.ts';
 import type { BrokerAccount, CredentialVerifier } from './broker-account.ts';
 import type { GatewayIdentity } from './gateway-acl.ts';
-import { GATEWAY_SCRYPT_COST, hashSecret, verifySecret, type ScryptCost } from './scrypt-hash.ts';
+import { hashPassword, verifyPassword, type ScryptParameters } from '../auth/password-hash.ts';
+
+/**
+ * Cheaper than the accounts' setting: N=2^14, r=8, p=1 (16 MiB, about 50 ms here), because every
+ * gateway reconnecting after a broker restart pays one hash, and a rotated credential is 192
+ * random bits; the cost guards the config-given passwords that people choose.
+ */
+export const GATEWAY_SCRYPT_COST: Readonly<ScryptParameters> = { N: 2 ** 14, r: 8, p: 1 };
 
 export interface GatewaySeed extends GatewayIdentity {
   username: string;
@@ -69,12 +76,12 @@ export class SqliteGatewayCredentials implements GatewayCredentialStore {
   readonly #db: SqliteDatabase;
   readonly #ownsDb: boolean;
   readonly #clock: Pick<Clock, 'now'>;
-  readonly #cost: ScryptCost;
+  readonly #cost: ScryptParameters;
   readonly #byName;
   /** Verified against for unknown usernames, so they cost as much time as known ones. */
   #decoy: Promise<string> | undefined;
 
-  constructor(db: SqliteDatabase, options: { clock?: Pick<Clock, 'now'>; cost?: ScryptCost; ownsDb?: boolean } = {}) {
+  constructor(db: SqliteDatabase, options: { clock?: Pick<Clock, 'now'>; cost?: ScryptParameters; ownsDb?: boolean } = {}) {
     this.#db = db;
     this.#ownsDb = options.ownsDb ?? false;
     this.#clock = options.clock ?? { now: () => Date.now() };
@@ -85,13 +92,14 @@ export class SqliteGatewayCredentials implements GatewayCredentialStore {
 
   async verify(username: string | undefined, password: Buffer | undefined): Promise<BrokerAccount | undefined> {
     if (username === undefined || password === undefined) return undefined;
+    const secret = password.toString('utf8'); // MQTT CONNECT carries the password as bytes
     const row = this.#byName.get(username);
     if (!row) {
-      this.#decoy ??= hashSecret(randomBytes(16), this.#cost);
-      await verifySecret(password, await this.#decoy);
+      this.#decoy ??= hashPassword(randomBytes(16).toString('base64url'), this.#cost);
+      await verifyPassword(secret, await this.#decoy);
       return undefined;
     }
-    if (!(await verifySecret(password, row.password_hash))) return undefined;
+    if (!(await verifyPassword(secret, row.password_hash))) return undefined;
     // A rotation that committed while scrypt ran wins: the old password must not get in after it.
     const now = this.#byName.get(username);
     if (!now || now.password_hash !== row.password_hash) return undefined;
@@ -103,8 +111,8 @@ export class SqliteGatewayCredentials implements GatewayCredentialStore {
     // Hash outside the transaction (scrypt is async), then apply everything in one.
     const plans = await Promise.all(gateways.map(async (gateway) => {
       const row = this.#byName.get(gateway.username);
-      const unchanged = row !== undefined && await verifySecret(gateway.password, row.seed_hash);
-      return { gateway, row, newHash: unchanged ? undefined : await hashSecret(gateway.password, this.#cost) };
+      const unchanged = row !== undefined && await verifyPassword(gateway.password, row.seed_hash);
+      return { gateway, row, newHash: unchanged ? undefined : await hashPassword(gateway.password, this.#cost) };
     }));
     const now = this.#clock.now();
     const configured = new Set(gateways.map((gateway) => gateway.username));
@@ -136,7 +144,7 @@ export class SqliteGatewayCredentials implements GatewayCredentialStore {
   async rotate(username: string): Promise<string> {
     if (!this.#byName.get(username)) throw new UnknownGatewayError(username);
     const password = randomBytes(ROTATED_PASSWORD_BYTES).toString('base64url');
-    const hash = await hashSecret(password, this.#cost);
+    const hash = await hashPassword(password, this.#cost);
     const now = this.#clock.now();
     const changed = this.#db.prepare('UPDATE gateway_credential SET password_hash = ?, updated_at = ?, rotated_at = ? WHERE username = ?')
       .run(hash, now, now, username).changes;
@@ -155,7 +163,7 @@ export class SqliteGatewayCredentials implements GatewayCredentialStore {
 }
 
 /** Opens the store on the cloud's SQLite file with its own connection (WAL shares the file). */
-export function openGatewayCredentials(file: string, options: { clock?: Pick<Clock, 'now'>; cost?: ScryptCost } = {}): SqliteGatewayCredentials {
+export function openGatewayCredentials(file: string, options: { clock?: Pick<Clock, 'now'>; cost?: ScryptParameters } = {}): SqliteGatewayCredentials {
   const db = openDatabase(file);
   try {
     return new SqliteGatewayCredentials(db, { ...options, ownsDb: true });
