@@ -12,6 +12,7 @@ import { ConfigError, type ConfigProblem } from '../config/config-error.ts';
 import { readClientTlsFiles } from '../config/read-tls-files.ts';
 import type { SiteConfig } from '../config/site-schema.ts';
 import { systemClock, type Clock } from '../connectors/clock.ts';
+import { pkiDirOf } from '../connectors/opcua/index.ts';
 import type { Connector, LinkState, TagValue } from '../connectors/connector.ts';
 import { ChangeFilter, DEFAULT_HEARTBEAT_MS } from './change-filter.ts';
 import { createConnector, describeDevice, knownProtocols, protocolEntry } from './connector-factory.ts';
@@ -87,7 +88,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   mkdirSync(dirname(outboxPath), { recursive: true });
   const outbox = openSqliteOutbox({ path: outboxPath, maxBytes: config.outbox.maxBytes });
 
-  const connectors: Connector[] = config.connectors.map((c) => createConnector(c, { clock, logger: logger.child({ connector: c.name }) }));
+  const connectors: Connector[] = config.connectors.map((c) => createConnector(c, { clock, pkiDir: pkiDirOf(config.gateway.dataDir), logger: logger.child({ connector: c.name }) }));
   const deadbands = new Map(config.connectors.flatMap((c) => c.tags.map((t) => [`${c.name}\u0000${t.name}`, t.deadband] as const)));
   const tagCache = new TagCache();
   const changeFilter = new ChangeFilter({

@@ -10,6 +10,8 @@ import type { CatalogTag } from '../north/metric-catalog.ts';
 
 export interface ConnectorDeps {
   clock?: Clock;
+  /** The gateway's PKI folder for connectors that hold certificates (OPC UA): `<dataDir>/pki`. */
+  pkiDir?: string;
   logger?: {
     debug(obj: object, msg?: string): void;
     info(obj: object, msg?: string): void;
