@@ -19,6 +19,10 @@ export const apiErrors = {
   PAYLOAD_TOO_LARGE: 'The request body is larger than this API accepts.',
   UNSUPPORTED_MEDIA_TYPE: 'The request body must be JSON (content-type: application/json).',
   CONFLICT: 'The request clashes with what exists.',
+  CONFIG_INVALID: 'The connector configuration has problems; each is listed in `problems` with its path.',
+  GATEWAY_UNKNOWN: 'No gateway with that group and edge id has reported to this cloud.',
+  GATEWAY_TIMEOUT: 'The gateway did not acknowledge the command in time; it may be offline.',
+  GATEWAY_REFUSED: 'The gateway acknowledged the command with an error; `message` has its code and reason.',
   INTERNAL: 'The server failed; the cloud log has the details.',
 } as const;
 
@@ -30,6 +34,8 @@ export interface ApiErrorBody {
   /** the query parameter, body field or header at fault, or null when no single field is */
   field: string | null;
   message: string;
+  /** Every problem at once, for bodies with several (a connector configuration). */
+  problems?: Array<{ path: string; message: string }>;
 }
 
 export const apiErrorSchema = {
@@ -41,6 +47,10 @@ export const apiErrorSchema = {
     error: { type: 'string', enum: Object.keys(apiErrors) },
     field: { type: ['string', 'null'] },
     message: { type: 'string' },
+    problems: {
+      type: 'array',
+      items: { type: 'object', required: ['path', 'message'], additionalProperties: false, properties: { path: { type: 'string' }, message: { type: 'string' } } },
+    },
   },
 } as const;
 
@@ -49,8 +59,10 @@ export class ApiError extends Error {
   readonly code: ApiErrorCode;
   readonly field: string | null;
   readonly statusCode: number;
-  constructor(statusCode: number, code: ApiErrorCode, field: string | null, message: string) {
+  readonly problems: ApiErrorBody['problems'];
+  constructor(statusCode: number, code: ApiErrorCode, field: string | null, message: string, problems?: ApiErrorBody['problems']) {
     super(message);
+    this.problems = problems;
     this.name = 'ApiError';
     this.statusCode = statusCode;
     this.code = code;
@@ -58,6 +70,6 @@ export class ApiError extends Error {
   }
 
   toBody(): ApiErrorBody {
-    return { error: this.code, field: this.field, message: this.message };
+    return { error: this.code, field: this.field, message: this.message, ...(this.problems ? { problems: this.problems } : {}) };
   }
 }
