@@ -1,10 +1,12 @@
 /** The `edgestock` CLI: the one place that knows every part (DESIGN.md layout). */
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { certsListCommand, certsTrustCommand } from './commands/certs.ts';
 import { cloudCommand } from './commands/cloud.ts';
 import { configCheckCommand, configSchemaCommand } from './commands/config.ts';
 import { demoCommand } from './commands/demo.ts';
 import { gatewayCommand } from './commands/gateway.ts';
 import { simulateModbusCommand } from './commands/simulate-modbus.ts';
+import { simulateOpcuaCommand } from './commands/simulate-opcua.ts';
 import { simulateS7Command } from './commands/simulate-s7.ts';
 
 function portNumber(value: string): number {
@@ -25,11 +27,12 @@ const program = new Command('edgestock')
   .showHelpAfterError();
 
 program.command('demo')
-  .description('run the demo plant: cloud (embedded broker, SQLite, admin UI), Modbus simulator and a gateway')
+  .description('run the demo plant: cloud (embedded broker, SQLite, admin UI), Modbus, S7 and OPC UA simulators and a gateway')
   .addOption(portOption('--http-port <port>', 'admin UI / API port', 'EDGESTOCK_HTTP_PORT', 8080))
   .addOption(portOption('--mqtt-port <port>', 'embedded MQTT broker port', 'EDGESTOCK_MQTT_PORT', 1883))
   .addOption(portOption('--modbus-port <port>', 'Modbus simulator port', 'EDGESTOCK_MODBUS_PORT', 5020))
   .addOption(portOption('--s7-port <port>', 'S7 PLC simulator port', 'EDGESTOCK_S7_PORT', 10102))
+  .addOption(portOption('--opcua-port <port>', 'OPC UA weld-cell simulator port', 'EDGESTOCK_OPCUA_PORT', 4840))
   .addOption(portOption('--gateway-http-port <port>', 'gateway /health and /metrics port', 'EDGESTOCK_GATEWAY_HTTP_PORT', 8081))
   .addOption(new Option('--data-dir <dir>', 'where the cloud store and the gateway outbox live').env('EDGESTOCK_DATA_DIR').default('./data'))
   .addOption(new Option('--scenario <name>', 'simulator scenario').choices(['normal', 'replay']).default('normal'))
@@ -60,6 +63,13 @@ simulate.command('s7')
   .addOption(portOption('--port <port>', 'TCP port (a real PLC uses 102)', 'EDGESTOCK_S7_PORT', 10102))
   .option('--step-ms <ms>', 'scenario step', positiveInt, 1000)
   .action(simulateS7Command);
+simulate.command('opcua')
+  .description('spot-weld cell on OPC UA: guns G1-G3 under Objects/WeldCell, address space in simulators/opcua/ADDRESS-SPACE.md')
+  .option('--host <host>', 'address to bind, also named in the endpoint URL', '127.0.0.1')
+  .addOption(portOption('--port <port>', 'TCP port (OPC UA servers usually use 4840)', 'EDGESTOCK_OPCUA_PORT', 4840))
+  .option('--step-ms <ms>', 'scenario step: one weld per gun', positiveInt, 1000)
+  .option('--pki-dir <dir>', 'the server certificate store (kept, so clients see the same certificate)', './data/opcua-sim/pki')
+  .action(simulateOpcuaCommand);
 
 const config = program.command('config').description('check config files and print their JSON Schema');
 config.command('check <file>')
@@ -67,5 +77,15 @@ config.command('check <file>')
   .addOption(new Option('--kind <kind>', 'which config').choices(['site', 'cloud']).default('site'))
   .action(configCheckCommand);
 config.command('schema <kind>').description('print the JSON Schema of "site" or "cloud" config').action(configSchemaCommand);
+
+const certs = program.command('certs').description("the gateway's OPC UA certificate store (<gateway.dataDir>/pki)");
+certs.command('list')
+  .description('list trusted server certificates and the rejected ones waiting for a decision')
+  .requiredOption('--config <file>', 'site config (YAML): where the gateway keeps its data')
+  .action(certsListCommand);
+certs.command('trust <thumbprint>')
+  .description('trust a rejected server certificate (exit 2 if none has that thumbprint); a running gateway uses it at its next connect attempt')
+  .requiredOption('--config <file>', 'site config (YAML): where the gateway keeps its data')
+  .action(certsTrustCommand);
 
 await program.parseAsync();

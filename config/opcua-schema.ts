@@ -1,23 +1,11 @@
 /**
  * The OPC UA connector's configuration (node-opcua client: one session, one subscription for
- * subscribe-mode tags, reads for poll-mode tags). Mirrors modbusConnectorSchema; the lead wires
- * it into site-schema.ts. NodeId syntax is checked by the connector's validate() or an injected
- * AddressCheck (connectors/opcua/opcua-node-id.ts checkNodeId).
+ * subscribe-mode tags, reads for poll-mode tags). One of the connector kinds in site-schema.ts.
+ * NodeId syntax is checked by the connector's validate() or an injected AddressCheck
+ * (connectors/opcua/opcua-node-id.ts checkNodeId).
  */
 import { z } from 'zod';
-import { reconnectSchema, type AddressCheck } from './site-schema.ts';
-
-const name = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._\-/]*$/, {
-  message: 'use letters, digits and . _ - / (no spaces, no "+" or "#": names become MQTT topic levels)',
-});
-const topicLevel = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._\-]*$/, {
-  message: 'use letters, digits and . _ - (a Sparkplug topic level: no "/", "+" or "#")',
-});
-
-const nodeIdSchema = (check: AddressCheck | undefined) => z.string().min(1).superRefine((nodeId, ctx) => {
-  const problem = check?.(nodeId);
-  if (problem) ctx.addIssue({ code: 'custom', message: problem, params: { verbatim: true } });
-});
+import { addressSchema, reconnectSchema, tagName, topicLevel, type AddressCheck } from './schema-parts.ts';
 
 export const opcuaSecurityModes = ['None', 'Sign', 'SignAndEncrypt'] as const;
 export const opcuaSecurityPolicies = ['None', 'Basic256Sha256', 'Aes128_Sha256_RsaOaep', 'Aes256_Sha256_RsaPss'] as const;
@@ -30,11 +18,30 @@ export const opcuaAuthSchema = z.discriminatedUnion('type', [
 ]);
 export type OpcuaAuthConfig = z.infer<typeof opcuaAuthSchema>;
 
+/**
+ * The built-in types (OPC 10000-6 5.1.2) whose values the connector reports as scalars
+ * (connectors/opcua/opcua-codec.ts). DateTime, LocalizedText, QualifiedName and Guid arrive as text.
+ */
+export const opcuaScalarTypes = [
+  'Boolean', 'SByte', 'Byte', 'Int16', 'UInt16', 'Int32', 'UInt32', 'Int64', 'UInt64', 'Float', 'Double',
+  'String', 'DateTime', 'LocalizedText', 'QualifiedName', 'Guid',
+] as const;
+export type OpcuaScalarType = (typeof opcuaScalarTypes)[number];
+
 const createOpcuaTagSchema = (check?: AddressCheck) => z.strictObject({
-  name,
+  name: tagName,
   /** e.g. "ns=1;s=WeldCell.G1.WeldCount", "ns=2;i=1001" */
-  nodeId: nodeIdSchema(check),
-  /** Overrides the node's EngineeringUnits. */
+  nodeId: addressSchema(check),
+  /**
+   * The node's DataType. The device's DBIRTH is announced from the config before any server
+   * answers, so the Sparkplug datatype comes from here: UInt32 -> Int64, String -> String, ...
+   * (gateway/protocols/opcua-protocol.ts). Writes always use the DataType the server reports.
+   */
+  dataType: z.enum(opcuaScalarTypes).default('Double'),
+  /**
+   * Overrides the node's EngineeringUnits. Set it for units to reach the cloud: DBIRTH is
+   * announced from the config, before the connector has read the node's EngineeringUnits.
+   */
   unit: z.string().max(32).optional(),
   /**
    * Absolute deadband in engineering units, applied by the server (DataChangeFilter,
@@ -77,6 +84,13 @@ export const createOpcuaConnectorSchema = (check?: AddressCheck) => z.strictObje
   if (c.securityMode !== 'None' && c.securityPolicy === 'None') {
     ctx.addIssue({ code: 'custom', path: ['securityPolicy'], message: `securityMode ${c.securityMode} needs a securityPolicy other than None, e.g. Basic256Sha256` });
   }
+}, {
+  // Also when other fields are wrong, so every problem is reported at once; only the two fields it reads must be sound.
+  when: ({ value }) => {
+    const c = value as { securityMode?: unknown; securityPolicy?: unknown } | null;
+    return typeof c === 'object' && c !== null && (opcuaSecurityModes as readonly unknown[]).includes(c.securityMode) &&
+      (c.securityPolicy === undefined || (opcuaSecurityPolicies as readonly unknown[]).includes(c.securityPolicy));
+  },
 });
 export const opcuaConnectorSchema = createOpcuaConnectorSchema();
 export type OpcuaConnectorConfig = z.infer<typeof opcuaConnectorSchema>;

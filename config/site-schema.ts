@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { createModbusConnectorSchema } from './modbus-schema.ts';
+import { createOpcuaConnectorSchema } from './opcua-schema.ts';
 import { createS7ConnectorSchema } from './s7-schema.ts';
 import { reconnectSchema, topicLevel, type AddressCheck } from './schema-parts.ts';
 import { clientTlsSchema } from './tls-schema.ts';
@@ -14,13 +15,18 @@ export {
   type ModbusConnectorConfig, type ModbusTagConfig,
 } from './modbus-schema.ts';
 export { s7ConnectorSchema, s7TagSchema, type S7ConnectorConfig, type S7TagConfig } from './s7-schema.ts';
+export {
+  opcuaConnectorSchema, opcuaTagSchema, opcuaAuthSchema, opcuaScalarTypes, opcuaSecurityModes, opcuaSecurityPolicies, effectiveSecurityPolicy,
+  type OpcuaConnectorConfig, type OpcuaTagConfig, type OpcuaAuthConfig, type OpcuaScalarType, type OpcuaSecurityMode, type OpcuaSecurityPolicy,
+} from './opcua-schema.ts';
 
 /** Per-protocol address checks, injected by the caller (see AddressCheck). */
-export type AddressChecks = Partial<Record<'modbus' | 's7', AddressCheck>>;
+export type AddressChecks = Partial<Record<'modbus' | 's7' | 'opcua', AddressCheck>>;
 
 const createConnectorSchema = (checks: AddressChecks) => z.discriminatedUnion('protocol', [
   createModbusConnectorSchema(checks.modbus),
   createS7ConnectorSchema(checks.s7),
+  createOpcuaConnectorSchema(checks.opcua),
 ]);
 export const connectorSchema = createConnectorSchema({});
 export type ConnectorConfig = z.infer<typeof connectorSchema>;

@@ -6,6 +6,7 @@ import type { ConnectorConfig } from '../config/site-schema.ts';
 import type { Connector } from '../connectors/connector.ts';
 import type { CatalogDevice } from './north/metric-catalog.ts';
 import { modbusProtocol } from './protocols/modbus-protocol.ts';
+import { opcuaProtocol } from './protocols/opcua-protocol.ts';
 import { s7Protocol } from './protocols/s7-protocol.ts';
 import type { ConnectorDeps, ProtocolEntry } from './protocols/protocol-entry.ts';
 
@@ -14,6 +15,7 @@ type Protocols = { [P in ConnectorConfig['protocol']]: ProtocolEntry<Extract<Con
 export const protocols: Protocols = {
   modbus: modbusProtocol,
   s7: s7Protocol,
+  opcua: opcuaProtocol,
 };
 
 export function protocolEntry(protocol: string): ProtocolEntry | undefined {

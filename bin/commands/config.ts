@@ -1,7 +1,7 @@
 import { ConfigError } from '../../config/config-error.ts';
 import { configJsonSchema, schemaNames, type SchemaName } from '../../config/json-schema.ts';
 import { loadCloudConfig, loadSiteConfig } from '../../config/load-config.ts';
-import { addressChecks } from '../support/address-checks.ts';
+import { addressChecks } from '../../connectors/address-checks.ts';
 import { validateSiteConfig } from '../../gateway/gateway-daemon.ts';
 
 /** `edgestock config check FILE --kind site|cloud`: every problem, exit 2 if any. */

@@ -1,7 +1,9 @@
 /**
  * `edgestock demo`: the demo plant on embedded defaults. The cloud (embedded broker, SQLite,
- * admin UI), the Modbus shelf simulator, the S7 press-hall PLC simulator and one gateway run as separate processes, as they
- * would in production, and stop together on Ctrl-C / SIGTERM.
+ * admin UI), the Modbus shelf simulator, the S7 press-hall PLC simulator, the OPC UA weld-cell
+ * simulator and one gateway run as separate processes, as they would in production, and stop
+ * together on Ctrl-C / SIGTERM. Each simulator is its own process: node-snap7 allows one
+ * S7Server per process, and a plant's OPC UA server is a machine of its own too.
  */
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,6 +14,7 @@ export interface DemoOptions {
   mqttPort: number;
   modbusPort: number;
   s7Port: number;
+  opcuaPort: number;
   gatewayHttpPort: number;
   dataDir: string;
   scenario: 'normal' | 'replay';
@@ -28,6 +31,7 @@ export async function demoCommand(opts: DemoOptions): Promise<void> {
     EDGESTOCK_MQTT_PORT: String(opts.mqttPort),
     EDGESTOCK_MODBUS_PORT: String(opts.modbusPort),
     EDGESTOCK_S7_PORT: String(opts.s7Port),
+    EDGESTOCK_OPCUA_PORT: String(opts.opcuaPort),
     EDGESTOCK_GATEWAY_HTTP_PORT: String(opts.gatewayHttpPort),
     EDGESTOCK_CLOUD_DATA_DIR: resolve(dataDir, 'cloud'),
     EDGESTOCK_GATEWAY_DATA_DIR: resolve(dataDir, 'gw-cold-room-1'),
@@ -63,15 +67,18 @@ export async function demoCommand(opts: DemoOptions): Promise<void> {
   await waitForHttp(`${adminUrl}/api/health`, cloud, 60_000);
   start('simulator', ['simulate', 'modbus', '--port', String(opts.modbusPort), '--scenario', opts.scenario]);
   start('s7-sim', ['simulate', 's7', '--port', String(opts.s7Port)]);
+  // Its own certificate store, kept with the demo's data so a restart serves the same certificate.
+  start('opcua-sim', ['simulate', 'opcua', '--port', String(opts.opcuaPort), '--pki-dir', resolve(dataDir, 'opcua-sim', 'pki')]);
   const gateway = start('gateway', ['gateway', '--config', resolve(examples, 'demo-plant.yaml')]);
   await waitForHttp(`http://127.0.0.1:${opts.gatewayHttpPort}/health`, gateway, 60_000);
   print('');
   print(`  edgestock demo plant is running`);
-  print(`  Admin UI:        ${adminUrl}   (cold room 1: shelves B10-B17, live temperatures)`);
+  print(`  Admin UI:        ${adminUrl}   (cold room 1: shelves B10-B17, live temperatures; press hall; weld cell)`);
   print(`  Log in as:       engineer / engineer-demo   (every demo user and role: README.md)`);
   print(`  Cloud API:       ${adminUrl}/api/telemetry/latest`);
   print(`  Gateway health:  http://127.0.0.1:${opts.gatewayHttpPort}/health  metrics: /metrics`);
   print(`  MQTT (embedded): mqtt://127.0.0.1:${opts.mqttPort}   Modbus simulator: 127.0.0.1:${opts.modbusPort}   S7 PLC simulator: 127.0.0.1:${opts.s7Port}`);
+  print(`  OPC UA server:   opc.tcp://127.0.0.1:${opts.opcuaPort}/edgestock/weld-cell   (weld-cell simulator)`);
   print(`  Ctrl-C stops everything.`);
   print('');
 }

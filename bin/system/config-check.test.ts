@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -47,6 +47,38 @@ connectors:
   it('prints the JSON Schema of the site config', async () => {
     const { code, output } = await run(['config', 'schema', 'site']);
     expect(code).toBe(0);
-    expect(JSON.parse(output.replace(/^cli\s+/gm, '')).properties.connectors.type).toBe('array');
+    const schema = JSON.parse(output.replace(/^cli\s+/gm, ''));
+    expect(schema.properties.connectors.type).toBe('array');
+    const kinds = schema.properties.connectors.items.oneOf as Array<{ properties: { protocol: { const: string }; tags: { items: { properties: Record<string, unknown> } } } }>;
+    expect(kinds.map((k) => k.properties.protocol.const)).toEqual(['modbus', 's7', 'opcua']);
+    const opcuaTag = kinds.find((k) => k.properties.protocol.const === 'opcua')!.properties.tags.items.properties;
+    expect(opcuaTag.dataType).toMatchObject({ default: 'Double', enum: expect.arrayContaining(['UInt32', 'String', 'Double']) });
+  });
+
+  it('names every OPC UA connector problem with its path', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'edgestock-cli-'));
+    const file = join(dir, 'site.yaml');
+    writeFileSync(file, `
+site: { id: s }
+gateway: { group: g, edge: e }
+north: { url: "mqtt://127.0.0.1:1883" }
+connectors:
+  - name: weld-cell
+    protocol: opcua
+    endpoint: "http://127.0.0.1:4840"
+    securityMode: None
+    securityPolicy: Basic256Sha256
+    tags:
+      - { name: G1/weld-count, nodeId: "ns=1;s=WeldCell.G1.WeldCount", dataType: Uint32 }
+      - { name: G1/cap-id, nodeId: "WeldCell.G1.ElectrodeCapId", dataType: String }
+`);
+    const { code, output } = await run(['config', 'check', file]);
+    rmSync(dir, { recursive: true, force: true });
+    expect(code).toBe(2);
+    expect(output).toMatch(/4 configuration problems/);
+    expect(output).toMatch(/connectors\[0\]\.endpoint: found "http:\/\/127\.0\.0\.1:4840"; expected opc\.tcp:\/\/host:port\/path/);
+    expect(output).toMatch(/connectors\[0\]\.securityPolicy: .*needs securityMode Sign or SignAndEncrypt/);
+    expect(output).toMatch(/connectors\[0\]\.tags\[0\]\.dataType: found "Uint32"; expected one of .*"UInt32"/);
+    expect(output).toMatch(/connectors\[0\]\.tags\[1\]\.nodeId: "WeldCell\.G1\.ElectrodeCapId" is not an OPC UA NodeId/);
   });
 });

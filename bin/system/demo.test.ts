@@ -1,8 +1,10 @@
 /**
- * The README's main job, as a user runs it: `edgestock demo` starts three processes, live shelf
- * temperatures reach the cloud API within 60 s, and SIGTERM stops every process cleanly.
+ * The README's main job, as a user runs it: `edgestock demo` starts its processes (cloud, three
+ * simulators, gateway), live shelf temperatures reach the cloud API within 60 s, the press hall's
+ * S7 and the weld cell's OPC UA values follow, and SIGTERM stops every process cleanly.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
@@ -13,6 +15,13 @@ import { freePort } from '../support/free-port.ts';
 import { waitFor } from '../support/wait-for.ts';
 
 interface Latest { group: string; edge: string; device: string; protocol: string | null; tag: string; value: unknown; quality: string; ts: number; unit: string | null }
+
+/** True when nothing listens on the port any more (the OPC UA simulator speaks no HTTP). */
+const refusesConnections = (port: number) => new Promise<boolean>((resolve) => {
+  const socket = connect(port, '127.0.0.1');
+  socket.once('connect', () => { socket.destroy(); resolve(false); });
+  socket.once('error', () => resolve(true));
+});
 
 const dataDir = mkdtempSync(join(tmpdir(), 'edgestock-demo-'));
 const output: string[] = [];
@@ -25,11 +34,11 @@ afterAll(async () => {
 
 describe('edgestock demo', () => {
   it('shows live shelf temperatures at the admin API within 60 s and stops cleanly on SIGTERM', async () => {
-    const ports = { http: await freePort(), mqtt: await freePort(), modbus: await freePort(), s7: await freePort(), gateway: await freePort() };
+    const ports = { http: await freePort(), mqtt: await freePort(), modbus: await freePort(), s7: await freePort(), opcua: await freePort(), gateway: await freePort() };
     const started = Date.now();
     demo = startChildPart('demo', [
       'demo', '--http-port', String(ports.http), '--mqtt-port', String(ports.mqtt), '--modbus-port', String(ports.modbus), '--s7-port', String(ports.s7),
-      '--gateway-http-port', String(ports.gateway), '--data-dir', dataDir,
+      '--opcua-port', String(ports.opcua), '--gateway-http-port', String(ports.gateway), '--data-dir', dataDir,
     ], { ...process.env, EDGESTOCK_LOG_LEVEL: 'info' }, (line) => output.push(line));
 
     const api = `http://127.0.0.1:${ports.http}`;
@@ -55,6 +64,19 @@ describe('edgestock demo', () => {
     }, { timeoutMs: 30_000 });
     expect(press.find((v) => v.tag === 'F1/remnant-weight')).toMatchObject({ protocol: 's7', unit: 'kg' });
     expect(press.find((v) => v.tag === 'IMM-01/mold-id')).toMatchObject({ value: expect.stringMatching(/^M-/) });
+    // The weld cell's OPC UA server reports too, as protocol opcua: counts as numbers, cap ids as text.
+    const weld = await waitFor('OPC UA values in /api/telemetry/latest', async () => {
+      const latest = await getJson<Latest[]>('/api/telemetry/latest?device=weld-cell');
+      const good = latest.filter((v) => /^G[1-3]\/(weld-count|cap-id|sheet-thickness|weld-current)$/.test(v.tag) && v.quality === 'good');
+      return good.length === 12 ? latest : undefined;
+    }, { timeoutMs: 30_000 });
+    for (const v of weld) expect(v).toMatchObject({ group: 'demo-plant', edge: 'gw-cold-room-1', device: 'weld-cell', protocol: 'opcua' });
+    const weldTag = (tag: string) => weld.find((v) => v.tag === tag);
+    expect(weldTag('G1/weld-count')).toMatchObject({ value: expect.any(Number) });
+    expect(weldTag('G1/weld-count')!.value as number).toBeGreaterThanOrEqual(1200);
+    expect(weldTag('G2/cap-id')).toMatchObject({ value: expect.stringMatching(/^CAP-G2-\d{4}$/) });
+    expect(weldTag('G3/sheet-thickness')).toMatchObject({ value: 2, unit: 'mm' });
+    expect(weldTag('G1/weld-current')).toMatchObject({ unit: 'kA' });
 
     // Live: the sample counter register moves, so a newer reading replaces the old one.
     const first = temperatures[0]!.ts;
@@ -99,5 +121,6 @@ describe('edgestock demo', () => {
     for (const url of [`${api}/api/health`, `http://127.0.0.1:${ports.gateway}/health`]) {
       await expect(fetch(url)).rejects.toThrow();
     }
+    expect(await refusesConnections(ports.opcua)).toBe(true);
   }, 90_000);
 });

@@ -5,6 +5,8 @@
  * For the CLI and the admin UI: list what is there, trust a rejected certificate. The port
  * opens the store afresh on every connect attempt, so a certificate trusted here is used by
  * the next reconnect, without restarting the gateway.
+ *
+ * Plain node:crypto and node:fs, no node-opcua: `edgestock certs` loads this file alone.
  */
 import { X509Certificate } from 'node:crypto';
 import { mkdir, readdir, readFile, rename } from 'node:fs/promises';
@@ -25,6 +27,9 @@ export interface CertificateListing {
   trusted: CertificateInfo[];
   rejected: CertificateInfo[];
 }
+
+/** Where the connector keeps its PKI under the gateway's data dir. */
+export const pkiDirOf = (dataDir: string) => join(dataDir, 'pki');
 
 const folders = { trusted: ['trusted', 'certs'], rejected: ['rejected'] } as const;
 const certificateFile = /\.(pem|der|crt|cer)$/i;

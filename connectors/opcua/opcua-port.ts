@@ -13,7 +13,6 @@
  * Every method rejects with a ConnectorError (LINK_DOWN, TIMEOUT, CERTIFICATE_UNTRUSTED,
  * AUTH_FAILED, BAD_NODE_ID, NOT_WRITABLE, BAD_STATUS), never with a library error shape.
  */
-import { join } from 'node:path';
 import {
   AttributeIds, BrowseDirection, ClientSubscription, DataChangeFilter, DataChangeTrigger, DataType, DeadbandType,
   makeBrowsePath, MessageSecurityMode, NodeClass, OPCUACertificateManager, OPCUAClient, SecurityPolicy,
@@ -22,6 +21,8 @@ import {
 } from 'node-opcua';
 import type { OpcuaAuthConfig, OpcuaSecurityMode, OpcuaSecurityPolicy } from '../../config/opcua-schema.ts';
 import { ConnectorError, type ConnectorErrorCode } from '../errors.ts';
+// Before node-opcua's own start-up messages: they must not land on stdout.
+import './node-opcua-logs.ts';
 
 export interface OpcuaSessionSettings {
   endpoint: string;
@@ -451,7 +452,4 @@ function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<
 
 /** The production port factory. */
 export const createNodeOpcuaPort: OpcuaPortFactory = (settings) => new NodeOpcuaPort(settings);
-
-/** Where the connector keeps its PKI under the gateway's data dir. */
-export const pkiDirOf = (dataDir: string) => join(dataDir, 'pki');
 

@@ -15,7 +15,9 @@ import { createWeldScenario, weldGunNames, type WeldGunName, type WeldGunState }
 export type SimulatorSecurityMode = 'None' | 'Sign' | 'SignAndEncrypt';
 
 export interface OpcuaSimulatorOptions {
-  /** TCP port on 127.0.0.1. */
+  /** Address to bind, also the host named in the endpoint URL; default 127.0.0.1. */
+  host?: string;
+  /** TCP port. */
   port: number;
   /** The server's PKI store (own certificate, trusted/ and rejected/ client certificates). */
   pkiDir: string;
@@ -42,7 +44,7 @@ export interface GunSnapshot {
 
 export interface OpcuaSimulator {
   port: number;
-  /** opc.tcp://127.0.0.1:<port>/edgestock/weld-cell */
+  /** opc.tcp://<host>:<port>/edgestock/weld-cell */
   endpoint: string;
   setWeldCount(gun: WeldGunName, count: number): void;
   setSheetThickness(gun: WeldGunName, thicknessMm: number): void;
@@ -85,10 +87,11 @@ export async function startOpcuaSimulator(opts: OpcuaSimulatorOptions): Promise<
   await serverCertificateManager.initialize();
   const securityModes = (opts.securityModes ?? ['None', 'Sign', 'SignAndEncrypt']).map((m) => modes[m]);
   const withNone = securityModes.includes(MessageSecurityMode.None);
+  const host = opts.host ?? '127.0.0.1';
   const server = new OPCUAServer({
     port: opts.port,
-    host: '127.0.0.1',
-    hostname: '127.0.0.1',
+    host,
+    hostname: host,
     resourcePath,
     serverCertificateManager,
     securityModes,
@@ -141,7 +144,7 @@ export async function startOpcuaSimulator(opts: OpcuaSimulatorOptions): Promise<
   const timer = opts.stepMs ? setInterval(step, opts.stepMs) : undefined;
 
   await server.start();
-  const endpoint = `opc.tcp://127.0.0.1:${opts.port}${resourcePath}`;
+  const endpoint = `opc.tcp://${host}:${opts.port}${resourcePath}`;
   let closed = false;
   return {
     port: opts.port,
