@@ -10,11 +10,17 @@ import { dirname, join } from 'node:path';
 import type { Logger } from 'pino';
 import { ConfigError, type ConfigProblem } from '../config/config-error.ts';
 import { readClientTlsFiles } from '../config/read-tls-files.ts';
-import type { SiteConfig } from '../config/site-schema.ts';
+import { parseConfig } from '../config/load-config.ts';
+import { siteConfigSchema, type ConnectorConfig, type SiteConfig } from '../config/site-schema.ts';
+import type { ConfigReport } from '../connectors/edge-link/index.ts';
 import { systemClock, type Clock } from '../connectors/clock.ts';
 import { pkiDirOf } from '../connectors/opcua/index.ts';
-import type { Connector, LinkState, TagValue } from '../connectors/connector.ts';
+import type { LinkState, TagValue } from '../connectors/connector.ts';
 import { ChangeFilter, DEFAULT_HEARTBEAT_MS } from './change-filter.ts';
+import { CommandChannel, type CommandChannelStats } from './commands/command-channel.ts';
+import { createCommandHandlers } from './commands/command-handlers.ts';
+import { ConnectorSet } from './connector-set.ts';
+import { pushedConfigPath, readPushedConfig, writePushedConfig } from './pushed-config.ts';
 import { createConnector, describeDevice, knownProtocols, protocolEntry } from './connector-factory.ts';
 import { buildHealthApp, type HealthReport } from './http/health-api.ts';
 import { GatewayMetrics } from './metrics.ts';
@@ -42,6 +48,9 @@ export interface GatewayStats {
   north: EdgeNodeStats;
   outbox: OutboxStats;
   scheduler: GroupStats[];
+  commands: CommandChannelStats;
+  /** The connector configuration it runs: 0 = the site file's, else the version pushed by the cloud. */
+  configVersion: number;
 }
 
 export interface RunningGateway {
@@ -83,18 +92,60 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const northTls = config.north.tls ? readClientTlsFiles(config.north.tls, 'north.tls') : undefined;
 
   const startedAt = clock.now();
-  mkdirSync(config.gateway.dataDir, { recursive: true });
-  const outboxPath = config.outbox.path ?? join(config.gateway.dataDir, 'outbox.sqlite');
+  const dataDir = config.gateway.dataDir;
+  mkdirSync(dataDir, { recursive: true });
+  const running = pushedConnectorsOrFile(config, logger);
+  const outboxPath = config.outbox.path ?? join(dataDir, 'outbox.sqlite');
   mkdirSync(dirname(outboxPath), { recursive: true });
   const outbox = openSqliteOutbox({ path: outboxPath, maxBytes: config.outbox.maxBytes });
 
-  const connectors: Connector[] = config.connectors.map((c) => createConnector(c, { clock, pkiDir: pkiDirOf(config.gateway.dataDir), logger: logger.child({ connector: c.name }) }));
-  const deadbands = new Map(config.connectors.flatMap((c) => c.tags.map((t) => [`${c.name}\u0000${t.name}`, t.deadband] as const)));
+  const pkiDir = pkiDirOf(dataDir);
+  const buildConnector = (c: ConnectorConfig) => createConnector(c, { clock, pkiDir, logger: logger.child({ connector: c.name }) });
   const tagCache = new TagCache();
   const changeFilter = new ChangeFilter({
-    deadbandOf: (device, tag) => deadbands.get(`${device}\u0000${tag}`) ?? 0,
+    deadbandOf: (device, tag) => connectorSet.deadbandOf(device, tag),
     heartbeatMs: options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS,
   });
+  const connectorSet: ConnectorSet = new ConnectorSet({
+    create: buildConnector,
+    schedule: (connector): void => scheduler.add(connector),
+    unschedule: (name): Promise<void> => scheduler.remove(name),
+    forget: (name) => {
+      tagCache.forget(name);
+      changeFilter.reset(name);
+    },
+    logger,
+  });
+  connectorSet.load(running.connectors);
+
+  const configReport = (): ConfigReport => ({ version: running.version, connectors: connectorSet.configs() as unknown as ConfigReport['connectors'], source: running.source, at: clock.now() });
+  const applyConnectors = async (version: number, connectors: ConnectorConfig[]) => {
+    writePushedConfig(dataDir, { version, connectors, appliedAt: clock.now() });
+    const result = await connectorSet.apply(connectors);
+    running.version = version;
+    running.source = 'pushed';
+    edgeNode.setDevices(connectorSet.configs().map(describeDevice));
+    commands.announceConfig();
+    logger.info({ version, ...result }, 'applied a pushed connector configuration');
+    return result;
+  };
+  const commands = new CommandChannel({
+    group: config.gateway.group,
+    edge: config.gateway.edge,
+    clock,
+    logger: logger.child({ part: 'commands' }),
+    configReport,
+    handlers: createCommandHandlers({
+      connectors: connectorSet,
+      createConnector: buildConnector,
+      checkConnectors: (raw) => checkConnectors(config, raw),
+      applyConnectors,
+      configReport,
+      pkiDir,
+      clock,
+    }),
+  });
+
   const north = config.north;
   const edgeNode = new SparkplugEdgeNode({
     group: config.gateway.group,
@@ -109,14 +160,15 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     maxMetricsPerFrame: north.maxMetricsPerFrame,
     reconnect: north.reconnect,
     protocolVersion: options.mqttProtocolVersion,
-    devices: config.connectors.map(describeDevice),
+    devices: running.connectors.map(describeDevice),
     outbox,
     currentValue: (device, tag) => tagCache.get(device, tag),
     logger: logger.child({ part: 'north' }),
     clock,
+    sessionHooks: commands,
   });
 
-  const links = (): Record<string, LinkState> => Object.fromEntries(connectors.map((c) => [c.name, c.linkState()]));
+  const links = (): Record<string, LinkState> => Object.fromEntries(connectorSet.connectors().map((c) => [c.name, c.linkState()]));
   const metrics = new GatewayMetrics({
     outbox: () => outbox.stats(),
     links: () => ({ ...links(), north: edgeNode.stats().linkState }),
@@ -142,7 +194,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     metrics.pointsQueued.inc(report.length);
     edgeNode.notify();
   };
-  const scheduler = new Scheduler(connectors, {
+  const scheduler: Scheduler = new Scheduler(connectorSet.connectors(), {
     clock,
     onResult: queue,
     onError: (error, where) => logger.error({ err: error, ...where }, 'read failed unexpectedly (a bug: connectors report device errors as bad values)'),
@@ -170,22 +222,15 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   }
 
   // Devices may be away: connect in the background, reads report 'bad' until the link is up.
-  const connecting = new AbortController();
-  for (const connector of connectors) {
-    connector.connect({ signal: connecting.signal }).then(
-      () => logger.info({ connector: connector.name }, 'connector link up'),
-      (error) => { if (!connecting.signal.aborted) logger.error({ err: error, connector: connector.name }, 'connector cannot connect'); },
-    );
-  }
+  connectorSet.connectAll();
   edgeNode.start();
   scheduler.start();
-  logger.info({ group: config.gateway.group, edge: config.gateway.edge, outbox: outboxPath, connectors: connectors.length }, 'gateway started');
+  logger.info({ group: config.gateway.group, edge: config.gateway.edge, outbox: outboxPath, connectors: running.connectors.length, configVersion: running.version, configSource: running.source }, 'gateway started');
 
   let closing: Promise<void> | undefined;
   const close = () => (closing ??= (async () => {
     await scheduler.stop();
-    connecting.abort(new Error('gateway closing'));
-    await Promise.all(connectors.map((c) => c.close().catch((error) => logger.warn({ err: error, connector: c.name }, 'error while closing connector'))));
+    await connectorSet.close();
     await edgeNode.stop({ drainTimeoutMs: options.closeDrainTimeoutMs ?? 2000 });
     outbox.close();
     await app.close();
@@ -194,9 +239,45 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
 
   return {
     httpPort: (app.server.address() as AddressInfo).port,
-    stats: () => ({ uptimeS: (clock.now() - startedAt) / 1000, links: links(), north: edgeNode.stats(), outbox: outbox.stats(), scheduler: scheduler.stats() }),
+    stats: () => ({
+      uptimeS: (clock.now() - startedAt) / 1000, links: links(), north: edgeNode.stats(), outbox: outbox.stats(), scheduler: scheduler.stats(),
+      commands: commands.stats(), configVersion: running.version,
+    }),
     close,
   };
+}
+
+/** The connectors to run: the last pushed list when there is a valid one, else the site file's. */
+function pushedConnectorsOrFile(config: SiteConfig, logger: Logger): { version: number; source: 'file' | 'pushed'; connectors: ConnectorConfig[] } {
+  const fromFile = { version: 0, source: 'file' as const, connectors: [...config.connectors] };
+  let pushed;
+  try {
+    pushed = readPushedConfig(config.gateway.dataDir);
+  } catch (error) {
+    logger.error({ err: error, file: pushedConfigPath(config.gateway.dataDir) }, 'the pushed connector list cannot be read; running the site file\'s connectors');
+    return fromFile;
+  }
+  if (!pushed) return fromFile;
+  const checked = checkConnectors(config, pushed.connectors);
+  if (!checked.ok) {
+    logger.error({ problems: checked.problems, file: pushedConfigPath(config.gateway.dataDir) }, 'the pushed connector list is not valid here; running the site file\'s connectors');
+    return fromFile;
+  }
+  logger.warn({ version: pushed.version, file: pushedConfigPath(config.gateway.dataDir) }, 'running the connector list pushed by the cloud, not the site file\'s (delete the file to go back to the site file)');
+  return { version: pushed.version, source: 'pushed', connectors: checked.connectors };
+}
+
+/** A connector list checked as `config check` checks a site file (schema, then each connector's addresses). */
+export function checkConnectors(config: SiteConfig, raw: unknown): { ok: true; connectors: ConnectorConfig[] } | { ok: false; problems: ConfigProblem[] } {
+  let candidate: SiteConfig;
+  try {
+    candidate = parseConfig(siteConfigSchema, { ...config, connectors: raw }, 'pushed connectors');
+  } catch (error) {
+    if (error instanceof ConfigError) return { ok: false, problems: [...error.problems] };
+    throw error;
+  }
+  const problems = validateSiteConfig(candidate);
+  return problems.length > 0 ? { ok: false, problems } : { ok: true, connectors: [...candidate.connectors] };
 }
 
 function toOutboxInput(v: TagValue) {

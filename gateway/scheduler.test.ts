@@ -115,4 +115,25 @@ describe('Scheduler', () => {
     expect(reads).toEqual([1000, 1500, 2000, 2500]);
     await scheduler.stop();
   });
+
+  it('adds and removes a connector while running; the others keep their grid and counters', async () => {
+    const { connector: plc, startedAt: plcStarts } = fakeConnector([{ name: 'g', intervalMs: 100, tags: ['a'] }]);
+    const other = fakeConnector([{ name: 'h', intervalMs: 100, tags: ['b'] }], 30);
+    const newcomer: SchedulableConnector = { ...other.connector, name: 'newcomer' };
+    const results: ReadResult[] = [];
+    const scheduler = new Scheduler([plc], { onResult: (r) => results.push(r) });
+    scheduler.start();
+    await vi.advanceTimersByTimeAsync(250);
+    scheduler.add(newcomer);
+    expect(() => scheduler.add(newcomer)).toThrow('Connector "newcomer" is scheduled already');
+    await vi.advanceTimersByTimeAsync(310); // newcomer reads start at 250, 350, 450, 550 and take 30 ms each
+    const removing = scheduler.remove('newcomer'); // at 560: its read started at 550 is in flight
+    await vi.advanceTimersByTimeAsync(500);
+    await removing;
+    expect(results.filter((r) => r.connector === 'newcomer').map((r) => r.startedAt)).toEqual([250, 350, 450]);
+    expect(other.startedAt.h).toEqual([250, 350, 450, 550]); // nothing after removal; the read in flight was aborted and dropped
+    expect(plcStarts.g).toEqual([0, 100, 200, 300, 400, 500, 600, 700, 800, 900, 1000]); // t = 1060 now
+    expect(scheduler.stats().map((s) => [s.connector, s.reads])).toEqual([['plc', 11]]);
+    await scheduler.stop();
+  });
 });

@@ -37,6 +37,8 @@ export interface GroupStats {
 
 interface GroupLoop {
   connector: SchedulableConnector;
+  /** Aborted when this connector is removed or the scheduler stops. */
+  abort: AbortController;
   group: ReadGroup;
   stats: GroupStats;
   timer: unknown;
@@ -46,7 +48,7 @@ interface GroupLoop {
 }
 
 export class Scheduler {
-  readonly #loops: GroupLoop[];
+  #loops: GroupLoop[];
   readonly #options: SchedulerOptions;
   readonly #clock: Clock;
   #abort = new AbortController();
@@ -55,27 +57,60 @@ export class Scheduler {
   constructor(connectors: readonly SchedulableConnector[], options: SchedulerOptions) {
     this.#options = options;
     this.#clock = options.clock ?? systemClock;
-    this.#loops = connectors.flatMap((connector) => connector.groups().map((group) => ({
-      connector, group, timer: undefined, running: undefined, firstTickAt: 0, ticks: 0,
+    this.#loops = connectors.flatMap((connector) => this.#loopsOf(connector));
+  }
+
+  /** Schedules one more connector (hot reload); its groups start at once if the scheduler runs. */
+  add(connector: SchedulableConnector): void {
+    if (this.#loops.some((loop) => loop.connector.name === connector.name)) throw new Error(`Connector "${connector.name}" is scheduled already`);
+    const loops = this.#loopsOf(connector);
+    this.#loops.push(...loops);
+    if (this.#started && !this.#abort.signal.aborted) this.#startLoops(loops);
+  }
+
+  /**
+   * Stops one connector's loops (hot reload) and waits for its reads in flight, whose results are
+   * dropped; every other connector's loops go on untouched.
+   */
+  async remove(name: string): Promise<void> {
+    const removed = this.#loops.filter((loop) => loop.connector.name === name);
+    this.#loops = this.#loops.filter((loop) => loop.connector.name !== name);
+    for (const loop of removed) {
+      loop.abort.abort(new Error(`connector ${name} removed`));
+      this.#clock.clearTimeout(loop.timer);
+    }
+    await Promise.all(removed.map((loop) => loop.running));
+  }
+
+  #loopsOf(connector: SchedulableConnector): GroupLoop[] {
+    return connector.groups().map((group) => ({
+      connector, group, abort: new AbortController(), timer: undefined, running: undefined, firstTickAt: 0, ticks: 0,
       stats: { connector: connector.name, group: group.name, intervalMs: group.intervalMs, reads: 0, skippedTicks: 0, failures: 0, lastDurationMs: null },
-    })));
+    }));
+  }
+
+  #startLoops(loops: readonly GroupLoop[]): void {
+    const now = this.#clock.now();
+    for (const loop of loops) {
+      loop.firstTickAt = now;
+      this.#tick(loop);
+    }
   }
 
   /** Starts every loop; the first read of each group happens at once. */
   start(): void {
     if (this.#started) return;
     this.#started = true;
-    const now = this.#clock.now();
-    for (const loop of this.#loops) {
-      loop.firstTickAt = now;
-      this.#tick(loop);
-    }
+    this.#startLoops(this.#loops);
   }
 
   /** Stops ticking, aborts reads in flight and waits for them to settle. */
   async stop(): Promise<void> {
     this.#abort.abort(new Error('scheduler stopped'));
-    for (const loop of this.#loops) this.#clock.clearTimeout(loop.timer);
+    for (const loop of this.#loops) {
+      loop.abort.abort(this.#abort.signal.reason);
+      this.#clock.clearTimeout(loop.timer);
+    }
     await Promise.all(this.#loops.map((loop) => loop.running));
   }
 
@@ -84,7 +119,7 @@ export class Scheduler {
   }
 
   #tick(loop: GroupLoop): void {
-    if (this.#abort.signal.aborted) return;
+    if (loop.abort.signal.aborted) return;
     if (loop.running) loop.stats.skippedTicks++;
     else loop.running = this.#read(loop).finally(() => { loop.running = undefined; });
     loop.ticks++;
@@ -106,14 +141,14 @@ export class Scheduler {
     const startedAt = this.#clock.now();
     let values: TagValue[];
     try {
-      values = await loop.connector.read(loop.group, { signal: this.#abort.signal });
+      values = await loop.connector.read(loop.group, { signal: loop.abort.signal });
     } catch (error) {
-      if (this.#abort.signal.aborted) return;
+      if (loop.abort.signal.aborted) return;
       loop.stats.failures++;
       this.#options.onError?.(error, where);
       return;
     }
-    if (this.#abort.signal.aborted) return;
+    if (loop.abort.signal.aborted) return;
     const durationMs = this.#clock.now() - startedAt;
     loop.stats.reads++;
     loop.stats.lastDurationMs = durationMs;

@@ -27,6 +27,11 @@ export class TagCache {
     return [...(this.#devices.get(device)?.values() ?? [])];
   }
 
+  /** Forgets a device's values (it was removed or reconfigured). */
+  forget(device: string): void {
+    this.#devices.delete(device);
+  }
+
   get size(): number {
     let n = 0;
     for (const tags of this.#devices.values()) n += tags.size;

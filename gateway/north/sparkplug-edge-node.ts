@@ -52,6 +52,19 @@ export interface SparkplugEdgeNodeOptions {
   /** Longest wait for new rows before looking at the outbox again (safety net; notify() wakes sooner). */
   idleMs?: number;
   connectTimeoutMs?: number;
+  /** More of the gateway on the same MQTT session (the command channel, docs/gateway-commands.md). */
+  sessionHooks?: SessionHooks;
+}
+
+/**
+ * Lets another part speak on the edge node's MQTT session: its topics are subscribed with the
+ * NCMD one, `onUp` runs after the births of each session, `onDown` when that session is over.
+ */
+export interface SessionHooks {
+  topics: readonly string[];
+  onMessage(topic: string, payload: Uint8Array): void;
+  onUp(session: MqttSession): void;
+  onDown(): void;
 }
 
 export interface EdgeNodeStats {
@@ -77,7 +90,7 @@ const SHUTDOWN_GRACE_MS = 3000;
 
 export class SparkplugEdgeNode {
   readonly #o: SparkplugEdgeNodeOptions;
-  readonly #catalog: MetricCatalog;
+  #catalog: MetricCatalog;
   readonly #clock: Clock;
   readonly #log: NonNullable<SparkplugEdgeNodeOptions['logger']>;
   readonly #connect: MqttConnect;
@@ -118,6 +131,16 @@ export class SparkplugEdgeNode {
   /** New rows are in the outbox. */
   notify(): void {
     this.#wake.notify();
+  }
+
+  /**
+   * The devices changed (a hot reload): new births announce the new metric set before any DDATA
+   * uses its aliases [tck-id-payloads-dbirth-order]. DDATA frames already handed to MQTT were
+   * built with the old catalogue and go out before the births, on the same connection.
+   */
+  setDevices(devices: readonly CatalogDevice[]): void {
+    this.#catalog = new MetricCatalog(devices);
+    this.requestRebirth();
   }
 
   /** Publish NBIRTH and DBIRTHs again (what NCMD 'Node Control/Rebirth' asks for). */
@@ -180,10 +203,18 @@ export class SparkplugEdgeNode {
       try {
         // The Will now holds this bdSeq: the next session must use the next one [tck-id-payloads-nbirth-bdseq-inc].
         this.#o.outbox.setMeta(BDSEQ_META_KEY, String(bdSeq));
-        session.onMessage((topic, payload) => this.#onCommand(topic, payload));
-        await session.subscribe(this.#topic('NCMD'), 1);
+        const hooks = this.#o.sessionHooks;
+        const ncmd = this.#topic('NCMD');
+        session.onMessage((topic, payload) => {
+          if (topic === ncmd) this.#onCommand(topic, payload);
+          else hooks?.onMessage(topic, payload);
+        });
+        await session.subscribe(ncmd, 1);
+        for (const topic of hooks?.topics ?? []) await session.subscribe(topic, 1);
         await this.#publishBirths(session);
         this.#stats.linkState = 'up';
+        hooks?.onUp(session);
+        session.closed.then(() => hooks?.onDown());
         this.#log.info({ bdSeq, url: this.#o.url }, 'sparkplug edge node online');
         attempt = 0;
         await this.#drain(session);

@@ -1,0 +1,88 @@
+/**
+ * The edgestock edge link: JSON commands from the cloud to one gateway and their acknowledgements,
+ * on `edgestock/v1/{group}/{edge}/...` (docs/gateway-commands.md). Both ends read and write these
+ * shapes through this one module, so the wire format has one definition.
+ */
+import { z } from 'zod';
+
+export const EDGE_LINK_PREFIX = 'edgestock/v1';
+
+export type EdgeLinkChannel = 'cmd' | 'ack' | 'config';
+
+export function edgeLinkTopic(group: string, edge: string, channel: EdgeLinkChannel): string {
+  return `${EDGE_LINK_PREFIX}/${group}/${edge}/${channel}`;
+}
+
+/** `{ group, edge, channel }` of an edge-link topic, or undefined for any other topic. */
+export function parseEdgeLinkTopic(topic: string): { group: string; edge: string; channel: EdgeLinkChannel } | undefined {
+  const levels = topic.split('/');
+  if (levels.length !== 5 || `${levels[0]}/${levels[1]}` !== EDGE_LINK_PREFIX) return undefined;
+  const channel = levels[4];
+  if (channel !== 'cmd' && channel !== 'ack' && channel !== 'config') return undefined;
+  return { group: levels[2]!, edge: levels[3]!, channel };
+}
+
+/** Every command type a gateway answers. */
+export const commandTypes = ['tag.write', 'tag.test-read', 'opcua.browse', 'certificates.list', 'certificates.trust', 'config.apply'] as const;
+export type CommandType = (typeof commandTypes)[number];
+
+export const commandSchema = z.strictObject({
+  /** Chosen by the cloud, unique per command; a repeated id gets the first answer again. */
+  id: z.string().min(8).max(100),
+  type: z.enum(commandTypes),
+  args: z.record(z.string(), z.unknown()),
+  /** Milliseconds since the Unix epoch. */
+  issuedAt: z.number().int().nonnegative(),
+  /** Who asked (a username), for the gateway's log. */
+  by: z.string().max(100).optional(),
+});
+export type EdgeCommand = z.infer<typeof commandSchema>;
+
+/** Stable codes of a refused command; connector error codes (connectors/errors.ts) pass through too. */
+export type CommandErrorCode =
+  | 'BAD_COMMAND' | 'BAD_ARGS' | 'UNKNOWN_DEVICE' | 'UNKNOWN_TAG' | 'CONFIG_INVALID' | 'STALE_VERSION' | 'NOT_OPCUA' | 'FAILED' | string;
+
+export interface CommandProblem {
+  path: string;
+  message: string;
+}
+
+export type EdgeAck =
+  | { id: string; type: string; ok: true; result: unknown; at: number }
+  | { id: string; type: string; ok: false; error: { code: CommandErrorCode; message: string; problems?: CommandProblem[] }; at: number };
+
+export const ackSchema = z.union([
+  z.object({ id: z.string(), type: z.string(), ok: z.literal(true), result: z.unknown(), at: z.number() }),
+  z.object({
+    id: z.string(), type: z.string(), ok: z.literal(false), at: z.number(),
+    error: z.object({
+      code: z.string(), message: z.string(),
+      problems: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+    }),
+  }),
+]);
+
+/** What a gateway runs, sent at each session start and after each applied config. */
+export const configReportSchema = z.object({
+  /** 0 while it runs its file's connectors and has never applied a pushed version. */
+  version: z.number().int().nonnegative(),
+  connectors: z.array(z.record(z.string(), z.unknown())),
+  source: z.enum(['file', 'pushed']),
+  at: z.number(),
+});
+export type ConfigReport = z.infer<typeof configReportSchema>;
+
+/** Parses a JSON payload with a schema: the value, or a message saying what is wrong with it. */
+export function readJsonPayload<S extends z.ZodType>(schema: S, payload: Uint8Array): { ok: true; value: z.infer<S> } | { ok: false; error: string } {
+  let json: unknown;
+  try {
+    json = JSON.parse(Buffer.from(payload).toString('utf8'));
+  } catch (error) {
+    return { ok: false, error: `not JSON: ${(error as Error).message}` };
+  }
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) {
+    return { ok: false, error: parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ') };
+  }
+  return { ok: true, value: parsed.data };
+}

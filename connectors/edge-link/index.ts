@@ -1,0 +1,1 @@
+export * from './edge-link-messages.ts';
