@@ -12,6 +12,8 @@ import { openAuth } from './auth/open-auth.ts';
 import { startCloudBroker } from './broker/cloud-broker.ts';
 import type { CredentialRotatedEvent } from './broker/gateway-credentials.ts';
 import { startSparkplugIngest } from './ingest/sparkplug-ingest.ts';
+import { startEdgeLinkClient, type EdgeLinkClient } from './rollout/edge-link-client.ts';
+import { openRollout } from './rollout/open-rollout.ts';
 import { openTelemetryStore } from './store/telemetry-store.ts';
 import { buildCloudApp } from './web/app.ts';
 import { startCloudHttp } from './web/server.ts';
@@ -61,12 +63,23 @@ export async function startCloud({ config, logger, onCredentialRotated }: CloudO
       logger: logger.child({ part: 'ingest' }),
     });
     closers.push(() => ingest.close());
+    let edgeLink: EdgeLinkClient | undefined;
+    const rollout = openRollout(storeFile, { link: () => edgeLink, logger: logger.child({ part: 'rollout' }) });
+    closers.push(() => rollout.close());
+    edgeLink = await startEdgeLinkClient({
+      ...broker.ingest,
+      logger: logger.child({ part: 'edge-link' }),
+      onConfigReport: (group, edge, report) => rollout.rollout.onReport(group, edge, report),
+    });
+    closers.push(() => edgeLink!.close());
     const app = buildCloudApp({
       store,
       auth: auth.service,
       secureCookies: config.auth.secureCookies,
       logger: logger.child({ part: 'web' }),
-      health: () => ({ broker: broker.stats(), ingest: ingest.stats() }),
+      health: () => ({ broker: broker.stats(), ingest: ingest.stats(), edgeLink: edgeLink!.stats() }),
+      rollout: rollout.rollout,
+      gatewayCredentials: { list: () => broker.listGateways(), rotate: (username) => broker.rotateGatewayCredential(username) },
     });
     const http = await startCloudHttp({
       app, host: config.http.host, port: config.http.port,

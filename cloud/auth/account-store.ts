@@ -19,6 +19,7 @@ export interface AccountStore {
   byId(id: number): Account | undefined;
   create(input: { username: string; role: RoleId; passwordHash: string; mustChangePassword: boolean }): Account;
   setPassword(id: number, passwordHash: string, mustChangePassword: boolean): void;
+  setRole(id: number, role: RoleId): void;
 }
 
 interface UserRow {
@@ -54,6 +55,7 @@ export class SqliteAccountStore implements AccountStore {
       insert: db.prepare(`INSERT INTO app_user (username, role, password_hash, must_change_password, created_at, password_changed_at)
         VALUES (@username, @role, @passwordHash, @mustChange, @now, @now) RETURNING *`),
       setPassword: db.prepare('UPDATE app_user SET password_hash = ?, must_change_password = ?, password_changed_at = ? WHERE id = ?'),
+      setRole: db.prepare('UPDATE app_user SET role = ? WHERE id = ?'),
     };
   }
 
@@ -82,5 +84,9 @@ export class SqliteAccountStore implements AccountStore {
 
   setPassword(id: number, passwordHash: string, mustChangePassword: boolean): void {
     this.#sql.setPassword.run(passwordHash, mustChangePassword ? 1 : 0, this.#clock.now(), id);
+  }
+
+  setRole(id: number, role: RoleId): void {
+    this.#sql.setRole.run(role, id);
   }
 }

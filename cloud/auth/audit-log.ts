@@ -8,7 +8,8 @@ import type { SqliteDatabase } from '../store/database.ts';
 /** Every action the log records; stable names, clients filter on them. */
 export const auditActions = [
   'session.login', 'session.logout', 'session.password_change', 'token.create', 'token.revoke',
-  'permissions.update', 'user.create', 'user.bootstrap',
+  'permissions.update', 'user.create', 'user.bootstrap', 'user.update', 'user.password_reset', 'gateway.credential.rotate',
+  'gateway.config.push', 'gateway.config.rollback', 'gateway.certificate.trust', 'tag.write',
 ] as const;
 export type AuditAction = (typeof auditActions)[number];
 

@@ -4,6 +4,7 @@
  * revoke tokens, edit the matrix. Each records what it did in the audit log; the web layer only
  * maps HTTP to these calls.
  */
+import type { AccountLocks } from './account-locks.ts';
 import type { AccountStore, Account } from './account-store.ts';
 import type { ApiToken, ApiTokenStore } from './api-tokens.ts';
 import type { AuditLog } from './audit-log.ts';
@@ -27,6 +28,8 @@ export type Principal =
 export type LoginResult =
   | { ok: true; sessionId: string; principal: Principal & { kind: 'session' } }
   | { ok: false; reason: 'invalid' }
+  /** The password was right, but an admin has locked the account. */
+  | { ok: false; reason: 'locked' }
   | { ok: false; reason: 'throttled'; verdict: Extract<ThrottleVerdict, { allowed: false }> };
 
 export class AuthProblem extends Error {
@@ -42,6 +45,8 @@ export class AuthProblem extends Error {
 
 export interface AuthServiceParts {
   accounts: AccountStore;
+  /** Accounts an admin locked: refused at login, and their sessions and tokens with them. */
+  locks: AccountLocks;
   sessions: SessionStore;
   tokens: ApiTokenStore;
   throttle: LoginThrottle;
@@ -84,6 +89,11 @@ export class AuthService {
       audit.record({ ...entry, outcome: 'failure', after: { reason: 'wrong username or password' } });
       return { ok: false, reason: 'invalid' };
     }
+    // Checked after the password, so only someone who knows it learns that the account is locked.
+    if (this.parts.locks.lockedAt(account.id) !== undefined) {
+      audit.record({ ...entry, outcome: 'failure', after: { reason: 'locked by an admin' } });
+      return { ok: false, reason: 'locked' };
+    }
     throttle.recordSuccess(username);
     if (needsRehash(account.passwordHash, this.#hashParameters)) accounts.setPassword(account.id, await this.hashPassword(password), account.mustChangePassword);
     const { id, session } = sessions.create(account.id, origin);
@@ -97,20 +107,27 @@ export class AuthService {
     this.parts.audit.record({ ...actorOf(principal), ...origin, action: 'session.logout', outcome: 'success' });
   }
 
-  /** Resolves a session cookie value; undefined when unknown or expired. */
+  /**
+   * Resolves a session cookie value; undefined when unknown, expired or its account is locked.
+   * The account and its role are read on every request, so a changed role applies at once.
+   */
   fromSession(sessionId: string): (Principal & { kind: 'session' }) | undefined {
     const session = this.parts.sessions.resolve(sessionId);
-    const account = session && this.parts.accounts.byId(session.userId);
+    const account = session && this.#unlocked(this.parts.accounts.byId(session.userId));
     return account && session && this.#sessionPrincipal(account, session, sessionId);
   }
 
-  /** Resolves `es_<id>_<secret>`; undefined when malformed, unknown, wrong or revoked. */
+  /** Resolves `es_<id>_<secret>`; undefined when malformed, unknown, wrong, revoked or its owner is locked. */
   fromToken(bearer: string): (Principal & { kind: 'token' }) | undefined {
     const token = this.parts.tokens.authenticate(bearer);
-    const account = token && this.parts.accounts.byId(token.userId);
+    const account = token && this.#unlocked(this.parts.accounts.byId(token.userId));
     if (!token || !account) return undefined;
     const held = this.parts.matrix.permissionsOf(account.role);
     return { kind: 'token', account, token, permissions: new Set(token.permissions.filter((id) => held.has(id))) };
+  }
+
+  #unlocked(account: Account | undefined): Account | undefined {
+    return account && this.parts.locks.lockedAt(account.id) === undefined ? account : undefined;
   }
 
   #sessionPrincipal(account: Account, session: Session, sessionId: string): Principal & { kind: 'session' } {

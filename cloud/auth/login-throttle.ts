@@ -46,6 +46,10 @@ export interface LoginThrottle {
   check(username: string, ip: string): ThrottleVerdict;
   recordFailure(username: string, ip: string): void;
   recordSuccess(username: string): void;
+  /** The username's lock from failed logins while it is in force (not a mere wait between attempts). */
+  lockOf(username: string): { until: number } | undefined;
+  /** Forgets the username's failures, lifting its lock (an admin's unlock); true when there were any. */
+  forgive(username: string): boolean;
   stats(): ThrottleStats;
 }
 
@@ -113,6 +117,17 @@ export class SqliteLoginThrottle implements LoginThrottle {
 
   recordSuccess(username: string): void {
     this.#sql.clear.run(userKey(username));
+  }
+
+  lockOf(username: string): { until: number } | undefined {
+    const now = this.#clock.now();
+    const policy = this.#policies.username;
+    const row = this.#current(userKey(username), policy, now);
+    return row && row.failures >= policy.lockAfter && now < row.blocked_until ? { until: row.blocked_until } : undefined;
+  }
+
+  forgive(username: string): boolean {
+    return this.#sql.clear.run(userKey(username)).changes > 0;
   }
 
   stats(): ThrottleStats {

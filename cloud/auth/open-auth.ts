@@ -5,6 +5,7 @@
 import { systemClock, type Clock } from '../../connectors/clock.ts';
 import { openDatabase } from '../store/database.ts';
 import { migrate } from '../store/migrations.ts';
+import { SqliteAccountLocks } from './account-locks.ts';
 import { SqliteAccountStore } from './account-store.ts';
 import { SqliteApiTokenStore } from './api-tokens.ts';
 import { SqliteAuditLog } from './audit-log.ts';
@@ -39,6 +40,7 @@ export function openAuth(file: string, options: AuthOptions): OpenAuth {
     migrate(db);
     const service = new AuthService({
       accounts: new SqliteAccountStore(db, clock),
+      locks: new SqliteAccountLocks(db, clock),
       sessions: new SqliteSessionStore(db, clock, {
         idleMs: options.sessionIdleMinutes * 60_000,
         absoluteMs: (options.sessionAbsoluteHours ?? DEFAULT_SESSION_ABSOLUTE_HOURS) * 3_600_000,

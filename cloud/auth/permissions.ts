@@ -8,7 +8,7 @@
 export const permissionCatalogue = {
   'telemetry.read': 'See live tag values, their history and link health.',
   'connectors.manage': 'Add, change and remove connectors (S7, OPC UA, Modbus, scanners) and roll them out to gateways.',
-  'devices.manage': 'Add, change and remove devices and their credentials.',
+  'devices.manage': 'Add, change and remove devices and their credentials; rotate gateways\' broker passwords.',
   'tags.write': 'Write a value to a PLC tag from the cloud.',
   'rules.edit': 'Write and change process rules.',
   'rules.test': 'Run rules in the sandbox.',
@@ -23,7 +23,7 @@ export const permissionCatalogue = {
   'finance.manage': 'Post and approve financial documents.',
   'audit.read': 'Read and export the audit log.',
   'users.read': 'See accounts and their roles (never their passwords).',
-  'users.manage': 'Create accounts, set their roles and reset their passwords.',
+  'users.manage': 'Create accounts, set their roles, lock and unlock them and reset their passwords.',
   'permissions.manage': 'Change which role holds which permission.',
 } as const;
 

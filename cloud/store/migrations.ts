@@ -8,6 +8,7 @@ import { sampleError002 } from './migrations/002-sample-error.ts';
 import { accounts003 } from './migrations/003-accounts.ts';
 import { auditLog004 } from './migrations/004-audit-log.ts';
 import { gatewayCredentials005 } from './migrations/005-gateway-credentials.ts';
+import { gatewayConfigs006 } from './migrations/006-gateway-configs.ts';
 
 export interface Migration {
   /** 1, 2, 3, ... in the order they must run; never reused. */
@@ -18,7 +19,7 @@ export interface Migration {
 }
 
 /** Every migration of the cloud store, oldest first. */
-export const cloudMigrations: readonly Migration[] = [telemetry001, sampleError002, accounts003, auditLog004, gatewayCredentials005];
+export const cloudMigrations: readonly Migration[] = [telemetry001, sampleError002, accounts003, auditLog004, gatewayCredentials005, gatewayConfigs006];
 
 export class MigrationError extends Error {
   constructor(message: string) {

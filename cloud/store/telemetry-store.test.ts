@@ -28,7 +28,7 @@ function point(tag: string, ts: number, value: TelemetryPoint['value'], quality:
 describe('migrations', () => {
   it('applies each migration once and nothing on reopen', () => {
     const db = new Database(file);
-    expect(migrate(db)).toEqual([1, 2, 3, 4, 5]);
+    expect(migrate(db)).toEqual([1, 2, 3, 4, 5, 6]);
     expect(migrate(db)).toEqual([]);
     db.close();
     store = openTelemetryStore(file);
@@ -39,7 +39,7 @@ describe('migrations', () => {
     const check = new Database(file, { readonly: true });
     expect(check.prepare('SELECT version, name FROM schema_migrations ORDER BY version').all()).toEqual([
       { version: 1, name: 'telemetry' }, { version: 2, name: 'sample-error' }, { version: 3, name: 'accounts' }, { version: 4, name: 'audit-log' },
-      { version: 5, name: 'gateway-credentials' },
+      { version: 5, name: 'gateway-credentials' }, { version: 6, name: 'gateway-configs' },
     ]);
     check.close();
   });

@@ -9,6 +9,7 @@ import type { FastifyInstance, InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultMatrix, isPermissionId, roleIds, type RoleId } from '../auth/permissions.ts';
 import type { RouteRecord } from './openapi.ts';
+import { ADMIN_SCREENS } from './routes/admin-page.ts';
 import { demoUsernames, openTestCloud, type LoggedIn, type TestCloud } from './test-fixture.ts';
 
 let cloud: TestCloud;
@@ -50,11 +51,10 @@ describe('the route table', () => {
     }
     const publicRoutes = routes().filter((r) => r.permission === 'public').map((r) => `${r.method} ${r.url}`);
     // Deliberately public: liveness, logging in, and the static pages and files (they hold no data).
+    const adminPages = Object.keys(ADMIN_SCREENS).flatMap((path) => [`GET ${path}`, `HEAD ${path}`]);
     expect(publicRoutes.sort()).toEqual([
-      'GET /', 'GET /api/health', 'GET /audit', 'GET /login', 'GET /permissions', 'GET /ui/*',
-      'HEAD /', 'HEAD /api/health', 'HEAD /audit', 'HEAD /login', 'HEAD /permissions', 'HEAD /ui/*',
-      'POST /api/session',
-    ]);
+      'GET /api/health', 'GET /login', 'GET /ui/*', 'HEAD /api/health', 'HEAD /login', 'HEAD /ui/*', 'POST /api/session', ...adminPages,
+    ].sort());
   });
 
   it('refuses to build an app with a route that declares no permission, or an unknown one', async () => {

@@ -15,7 +15,7 @@ export const apiErrors = {
   CSRF_TOKEN_INVALID: 'A state-changing request made with a session cookie lacks the x-csrf-token header from GET /api/session.',
   PASSWORD_CHANGE_REQUIRED: 'The account must choose a new password first (POST /api/session/password).',
   TOO_MANY_ATTEMPTS: 'Too many failed logins: wait before trying again.',
-  ACCOUNT_LOCKED: 'Too many failed logins: locked for a while.',
+  ACCOUNT_LOCKED: 'Logins to the account are refused: locked for a while after too many failed logins (429), or by an admin until unlocked (403).',
   PAYLOAD_TOO_LARGE: 'The request body is larger than this API accepts.',
   UNSUPPORTED_MEDIA_TYPE: 'The request body must be JSON (content-type: application/json).',
   CONFLICT: 'The request clashes with what exists.',

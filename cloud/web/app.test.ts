@@ -268,9 +268,14 @@ describe('GET /api/openapi.json', () => {
     expect(status).toBe(200);
     expect(body.openapi).toBe('3.1.0');
     expect(Object.keys(body.paths).sort()).toEqual([
-      '/', '/api/audit', '/api/audit/export.csv', '/api/health', '/api/openapi.json', '/api/permissions', '/api/session',
-      '/api/session/password', '/api/telemetry/history', '/api/telemetry/latest', '/api/tokens', '/api/tokens/{id}', '/api/users',
-      '/audit', '/login', '/permissions', '/ui/{path}',
+      '/', '/api/audit', '/api/audit/export.csv', '/api/gateways', '/api/gateways/credentials', '/api/gateways/credentials/{username}/rotate',
+      '/api/gateways/{group}/{edge}/browse', '/api/gateways/{group}/{edge}/certificates', '/api/gateways/{group}/{edge}/certificates/{thumbprint}/trust',
+      '/api/gateways/{group}/{edge}/config', '/api/gateways/{group}/{edge}/config/rollback', '/api/gateways/{group}/{edge}/config/versions',
+      '/api/gateways/{group}/{edge}/tags/write', '/api/gateways/{group}/{edge}/test-read',
+      '/api/health', '/api/openapi.json', '/api/permissions', '/api/schema/connector', '/api/session',
+      '/api/session/password', '/api/telemetry/history', '/api/telemetry/latest', '/api/tia-import', '/api/tokens', '/api/tokens/{id}', '/api/users',
+      '/api/users/{username}', '/api/users/{username}/password-reset',
+      '/audit', '/connectors', '/gateway-credentials', '/login', '/permissions', '/ui/{path}', '/users',
     ]);
     expect(body.paths['/api/telemetry/latest'].get['x-permission']).toBe('telemetry.read');
     expect(body.paths['/api/session'].post.requestBody.content['application/json'].schema.additionalProperties).toBe(false);

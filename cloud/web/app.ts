@@ -7,19 +7,25 @@ import cookie from '@fastify/cookie';
 import helmet from '@fastify/helmet';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { AuthService } from '../auth/auth-service.ts';
+import type { GatewayRollout } from '../rollout/gateway-rollout.ts';
 import type { TelemetryStore } from '../store/telemetry-store.ts';
 import { installAccessControl, sessionCookie } from './access-control.ts';
 import { installErrorHandling } from './error-handler.ts';
 import type { RouteRecord, RouteSchema } from './openapi.ts';
 import { addQueryVocabulary } from './query-fields.ts';
+import { bodyStrictValidatorFactory } from './request-validators.ts';
 import { adminPageRoute } from './routes/admin-page.ts';
 import { auditRoutes } from './routes/audit.ts';
+import { connectorSchemaRoute } from './routes/connector-schema.ts';
+import { gatewayCredentialRoutes, type GatewayCredentialAdmin } from './routes/gateway-credentials.ts';
+import { gatewayRoutes } from './routes/gateways.ts';
 import { healthRoute, type HealthInfo } from './routes/health.ts';
 import { openApiRoute } from './routes/openapi.ts';
 import { permissionRoutes } from './routes/permissions.ts';
 import { sessionRoutes } from './routes/session.ts';
 import { telemetryHistoryRoute } from './routes/telemetry-history.ts';
 import { telemetryLatestRoute } from './routes/telemetry-latest.ts';
+import { tiaImportRoute } from './routes/tia-import.ts';
 import { tokenRoutes } from './routes/tokens.ts';
 import { userRoutes } from './routes/users.ts';
 
@@ -63,10 +69,14 @@ export interface CloudAppOptions {
   health?: () => HealthInfo;
   /** Monotonic milliseconds for uptime; defaults to performance.now. */
   monotonicMs?: () => number;
+  /** Gateways' connector configurations and commands (cloud/rollout). */
+  rollout: GatewayRollout;
+  /** The broker's gateway credentials, to list and rotate; without, there are none to show. */
+  gatewayCredentials?: GatewayCredentialAdmin;
 }
 
 export function buildCloudApp({
-  store, auth, logger, secureCookies = true, health = () => ({}), monotonicMs = () => performance.now(),
+  store, auth, logger, secureCookies = true, health = () => ({}), monotonicMs = () => performance.now(), gatewayCredentials, rollout,
 }: CloudAppOptions): FastifyInstance {
   const app = Fastify({
     loggerInstance: logger,
@@ -76,6 +86,8 @@ export function buildCloudApp({
       customOptions: { removeAdditional: false },
       onCreate: addQueryVocabulary,
     },
+    // Bodies are validated without type coercion, query strings and paths with it.
+    schemaController: { compilersFactory: { buildValidator: bodyStrictValidatorFactory() } },
   });
   // Bodies are JSON only: no text/plain means no cross-site HTML form can reach the API at all.
   app.removeContentTypeParser('text/plain');
@@ -102,10 +114,14 @@ export function buildCloudApp({
   app.register(sessionRoutes, { auth, cookie: cookieOptions });
   app.register(tokenRoutes, { auth });
   app.register(userRoutes, { auth });
+  app.register(gatewayCredentialRoutes, { credentials: gatewayCredentials, audit: auth.parts.audit });
   app.register(permissionRoutes, { auth });
   app.register(auditRoutes, { audit: auth.parts.audit });
+  app.register(gatewayRoutes, { rollout, audit: auth.parts.audit });
   app.register(telemetryLatestRoute, { store });
   app.register(telemetryHistoryRoute, { store });
+  app.register(connectorSchemaRoute);
+  app.register(tiaImportRoute);
   app.register(adminPageRoute);
   app.register(openApiRoute, { routes });
   return app;

@@ -135,6 +135,15 @@ function describeValidationError(request: FastifyRequest, errors: AjvError[], pa
   }
 
   const first = errors[0]!;
+  if (part === 'body' && !first.instancePath && first.keyword === 'type') {
+    // The body itself is missing or not an object; its value is not quoted (it may be a secret).
+    const takes = allowed.length > 0 ? ` with the fields ${allowed.join(', ')}` : '';
+    if (raw === undefined || raw === null) {
+      return { error: 'MISSING_FIELD', field: 'body', message: `body: missing; send a JSON object${takes}, as content-type: application/json` };
+    }
+    const found = Array.isArray(raw) ? 'a list' : typeof raw === 'boolean' ? 'a boolean' : TYPE_NOUNS[typeof raw] ?? typeof raw;
+    return { error: 'INVALID_VALUE', field: 'body', message: `body: is ${found}, not a JSON object; send a JSON object${takes}` };
+  }
   // Nested body fields are named by their dotted path (matrix.auditor.1); the top-level field's
   // schema says what to send.
   const path = first.instancePath ? first.instancePath.slice(1).split('/') : [];

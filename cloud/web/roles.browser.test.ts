@@ -54,7 +54,10 @@ const visibleNav = (page: Page) => page.locator('#main-nav a:not([hidden])').all
 /** The screens each role should see under the default matrix. */
 function expectedScreens(role: RoleId): string[] {
   const holds = (permission: string) => (defaultMatrix[role] as readonly string[]).includes(permission);
-  return [holds('telemetry.read') && 'Telemetry', 'Permissions', holds('audit.read') && 'Audit log'].filter(Boolean) as string[];
+  return [
+    holds('telemetry.read') && 'Telemetry', holds('telemetry.read') && 'Connectors', 'Permissions', holds('audit.read') && 'Audit log',
+    holds('users.read') && 'Users', holds('devices.manage') && 'Gateway credentials',
+  ].filter(Boolean) as string[];
 }
 
 describe('each demo role in the browser', () => {
@@ -125,7 +128,7 @@ describe('each demo role in the browser', () => {
 
       await operator.goto(`${http.url}/`);
       await operator.waitForSelector('#connection[data-state="live"]', { timeout: 5000 });
-      expect(await visibleNav(operator)).toEqual(['Telemetry', 'Permissions']);
+      expect(await visibleNav(operator)).toEqual(['Telemetry', 'Connectors', 'Permissions']);
 
       await admin.goto(`${http.url}/audit`);
       await admin.waitForSelector('#audit-rows tr[data-action="permissions.update"]');

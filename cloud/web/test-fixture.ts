@@ -12,6 +12,7 @@ import type { Clock } from '../../connectors/clock.ts';
 import { bootstrapAccounts, demoPassword, demoUsernames } from '../auth/bootstrap-accounts.ts';
 import type { ThrottlePolicies } from '../auth/login-throttle.ts';
 import { openAuth, type OpenAuth } from '../auth/open-auth.ts';
+import { openRollout } from '../rollout/open-rollout.ts';
 import type { PermissionId, RoleId } from '../auth/permissions.ts';
 import { openTelemetryStore, type TelemetryStore } from '../store/telemetry-store.ts';
 import { CSRF_HEADER, sessionCookie } from './access-control.ts';
@@ -48,6 +49,7 @@ export interface TestCloudOptions {
   throttle?: ThrottlePolicies;
   announce?: (text: string) => void;
   health?: CloudAppOptions['health'];
+  gatewayCredentials?: CloudAppOptions['gatewayCredentials'];
   /** Called before app.ready(), e.g. to register an extra route. */
   beforeReady?: (app: FastifyInstance) => void;
 }
@@ -61,8 +63,11 @@ export async function openTestCloud(options: TestCloudOptions = {}): Promise<Tes
   const auth = openAuth(file, { sessionIdleMinutes: 30, clock: options.clock, throttle: options.throttle, hashParameters: TEST_SCRYPT });
   await bootstrapAccounts(auth.service, { demoUsers: options.demoUsers ?? false, announce: options.announce ?? (() => {}) });
   const secureCookies = options.secureCookies ?? false;
+  // No broker here: gateway commands answer 504 (tests of the edge link run a real broker).
+  const rollout = openRollout(file, { link: () => undefined, logger: pino({ level: 'silent' }) });
   const app = buildCloudApp({
     store, auth: auth.service, logger: options.logger ?? pino({ level: 'silent' }), secureCookies, health: options.health,
+    gatewayCredentials: options.gatewayCredentials, rollout: rollout.rollout,
   });
   options.beforeReady?.(app);
   await app.ready();
@@ -97,6 +102,7 @@ export async function openTestCloud(options: TestCloudOptions = {}): Promise<Tes
     dir, file, store, auth, app, cookieName, login, tokenFor,
     close: async () => {
       await app.close();
+      rollout.close();
       auth.close();
       store.close();
       rmSync(dir, { recursive: true, force: true });

@@ -1,6 +1,6 @@
 /**
- * The admin UI's pages and files: GET / (live telemetry), /permissions and /audit (one page,
- * the script shows the screen the path names), /login, and GET /ui/* (scripts, styles and the
+ * The admin UI's pages and files: GET / (live telemetry), /connectors, /permissions and /audit, /users,
+ * /gateway-credentials (one page, the script shows the screen the path names), /login, and GET /ui/* (scripts, styles and the
  * vendored chart library). The pages hold no data, so they are public; a visitor without a
  * session is sent to /login, and every API call the page makes is checked on its own.
  * The content security policy (same-origin scripts and styles only) is set for every answer
@@ -36,7 +36,8 @@ const assetSchema = {
 } as const;
 
 /** The admin page's screens; the script picks one from the path. */
-export const ADMIN_SCREENS = { '/': 'Live telemetry', '/permissions': 'Permissions', '/audit': 'Audit log' } as const;
+export const ADMIN_SCREENS = { '/': 'Live telemetry', '/connectors': 'Connectors', '/permissions': 'Permissions', '/audit': 'Audit log',
+  '/users': 'Users', '/gateway-credentials': 'Gateway credentials' } as const;
 
 function sendAsset(request: FastifyRequest, reply: FastifyReply, asset: StaticAsset) {
   reply.header('cache-control', asset.cacheControl).header('etag', asset.etag);

@@ -81,6 +81,9 @@ export async function sessionRoutes(app: FastifyInstance, { auth, cookie }: Sess
         : new ApiError(429, 'TOO_MANY_ATTEMPTS', verdict.by === 'username' ? 'username' : null,
           `too many failed logins for ${who}: wait ${seconds} s before the next attempt`);
     }
+    if (!result.ok && result.reason === 'locked') {
+      throw new ApiError(403, 'ACCOUNT_LOCKED', 'username', 'an admin has locked this account; ask an admin to unlock it');
+    }
     if (!result.ok) throw new ApiError(401, 'INVALID_CREDENTIALS', null, 'the username or password is wrong; check both and try again');
     setCookie(reply, result.sessionId);
     return whoAmI(result.principal);

@@ -6,8 +6,11 @@ import { setText } from './dom.js';
 /** Path -> screen, and the permission a screen needs (null: anyone logged in). */
 const SCREENS = {
   '/': { id: 'telemetry', title: 'live telemetry', permission: 'telemetry.read', load: () => import('./telemetry-screen.js').then((m) => m.startTelemetry()) },
+  '/connectors': { id: 'connectors', title: 'connectors', permission: 'telemetry.read', load: (me) => import('./connectors-screen.js').then((m) => m.startConnectors(me)) },
   '/permissions': { id: 'permissions', title: 'permissions', permission: null, load: (me) => import('./permissions-screen.js').then((m) => m.startPermissions(me)) },
   '/audit': { id: 'audit', title: 'audit log', permission: 'audit.read', load: () => import('./audit-screen.js').then((m) => m.startAudit()) },
+  '/users': { id: 'users', title: 'users', permission: 'users.read', load: (me) => import('./users-screen.js').then((m) => m.startUsers(me)) },
+  '/gateway-credentials': { id: 'gateway-credentials', title: 'gateway credentials', permission: 'devices.manage', load: () => import('./gateway-credentials-screen.js').then((m) => m.startGatewayCredentials()) },
 };
 
 const me = await loadSession();

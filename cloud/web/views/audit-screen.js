@@ -6,7 +6,8 @@ import { formatTime } from './format.js';
 /** The server's audit actions (cloud/auth/audit-log.ts); a test keeps the two equal. */
 export const AUDIT_ACTIONS = [
   'session.login', 'session.logout', 'session.password_change', 'token.create', 'token.revoke',
-  'permissions.update', 'user.create', 'user.bootstrap',
+  'permissions.update', 'user.create', 'user.bootstrap', 'user.update', 'user.password_reset', 'gateway.credential.rotate',
+  'gateway.config.push', 'gateway.config.rollback', 'gateway.certificate.trust', 'tag.write',
 ];
 
 const form = document.getElementById('audit-filter');

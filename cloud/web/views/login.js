@@ -29,7 +29,7 @@ async function send(method, url, body, csrfToken) {
 
 const LOGIN_MESSAGES = {
   INVALID_CREDENTIALS: () => 'Wrong username or password.',
-  ACCOUNT_LOCKED: (body) => `Locked after too many failed logins: ${body.message}`,
+  ACCOUNT_LOCKED: (body, status) => (status === 429 ? `Locked after too many failed logins: ${body.message}` : `Locked: ${body.message}`),
   TOO_MANY_ATTEMPTS: (body) => `Too many failed logins: ${body.message}`,
 };
 
@@ -43,7 +43,7 @@ loginForm.addEventListener('submit', async (event) => {
     const { status, body } = await send('POST', '/api/session', { username, password });
     if (status !== 200) {
       const explain = LOGIN_MESSAGES[body?.error];
-      return showError(loginError, explain ? explain(body) : (body?.message ?? `Login failed (HTTP ${status}).`));
+      return showError(loginError, explain ? explain(body, status) : (body?.message ?? `Login failed (HTTP ${status}).`));
     }
     session = body;
     if (session.mustChangePassword) {
