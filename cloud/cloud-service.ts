@@ -13,6 +13,7 @@ import { startCloudBroker } from './broker/cloud-broker.ts';
 import type { CredentialRotatedEvent } from './broker/gateway-credentials.ts';
 import { startSparkplugIngest } from './ingest/sparkplug-ingest.ts';
 import { startEdgeLinkClient, type EdgeLinkClient } from './rollout/edge-link-client.ts';
+import { scenarioPermissionsOf } from './rollout/gateway-rollout.ts';
 import { openRollout } from './rollout/open-rollout.ts';
 import { openTelemetryStore } from './store/telemetry-store.ts';
 import { buildCloudApp } from './web/app.ts';
@@ -64,7 +65,11 @@ export async function startCloud({ config, logger, onCredentialRotated }: CloudO
     });
     closers.push(() => ingest.close());
     let edgeLink: EdgeLinkClient | undefined;
-    const rollout = openRollout(storeFile, { link: () => edgeLink, logger: logger.child({ part: 'rollout' }) });
+    const rollout = openRollout(storeFile, {
+      link: () => edgeLink,
+      logger: logger.child({ part: 'rollout' }),
+      scenarioPermissions: () => scenarioPermissionsOf(auth.service.parts.matrix.get()),
+    });
     closers.push(() => rollout.close());
     edgeLink = await startEdgeLinkClient({
       ...broker.ingest,

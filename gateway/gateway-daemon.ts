@@ -21,6 +21,7 @@ import { CommandChannel, type CommandChannelStats } from './commands/command-cha
 import { createCommandHandlers } from './commands/command-handlers.ts';
 import { ConnectorSet } from './connector-set.ts';
 import { pushedConfigPath, readPushedConfig, writePushedConfig } from './pushed-config.ts';
+import { ScenarioPermissionStore } from './scenario-permissions.ts';
 import { createConnector, describeDevice, knownProtocols, protocolEntry } from './connector-factory.ts';
 import { buildHealthApp, type HealthReport } from './http/health-api.ts';
 import { GatewayMetrics } from './metrics.ts';
@@ -51,6 +52,8 @@ export interface GatewayStats {
   commands: CommandChannelStats;
   /** The connector configuration it runs: 0 = the site file's, else the version pushed by the cloud. */
   configVersion: number;
+  /** Hash of the scenario permissions held for offline decisions, null before the cloud sent any. */
+  scenarioPermissions: string | null;
 }
 
 export interface RunningGateway {
@@ -118,7 +121,11 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   });
   connectorSet.load(running.connectors);
 
-  const configReport = (): ConfigReport => ({ version: running.version, connectors: connectorSet.configs() as unknown as ConfigReport['connectors'], source: running.source, at: clock.now() });
+  const scenarioPermissions = new ScenarioPermissionStore(dataDir);
+  const configReport = (): ConfigReport => ({
+    version: running.version, connectors: connectorSet.configs() as unknown as ConfigReport['connectors'], source: running.source, at: clock.now(),
+    ...(scenarioPermissions.current() ? { scenarioPermissions: scenarioPermissions.current()!.hash } : {}),
+  });
   const applyConnectors = async (version: number, connectors: ConnectorConfig[]) => {
     writePushedConfig(dataDir, { version, connectors, appliedAt: clock.now() });
     const result = await connectorSet.apply(connectors);
@@ -141,6 +148,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       checkConnectors: (raw) => checkConnectors(config, raw),
       applyConnectors,
       configReport,
+      scenarioPermissions,
       pkiDir,
       clock,
     }),
@@ -241,7 +249,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     httpPort: (app.server.address() as AddressInfo).port,
     stats: () => ({
       uptimeS: (clock.now() - startedAt) / 1000, links: links(), north: edgeNode.stats(), outbox: outbox.stats(), scheduler: scheduler.stats(),
-      commands: commands.stats(), configVersion: running.version,
+      commands: commands.stats(), configVersion: running.version, scenarioPermissions: scenarioPermissions.current()?.hash ?? null,
     }),
     close,
   };

@@ -36,11 +36,15 @@ export function readPushedConfig(dataDir: string): PushedConfig | undefined {
 }
 
 export function writePushedConfig(dataDir: string, config: PushedConfig): void {
-  const file = pushedConfigPath(dataDir);
+  writeFileAtomic(pushedConfigPath(dataDir), JSON.stringify(config, null, 2));
+}
+
+/** Writes a temporary file beside `file`, syncs it and renames it over `file`. */
+export function writeFileAtomic(file: string, text: string): void {
   const temporary = `${file}.tmp`;
   const fd = openSync(temporary, 'w');
   try {
-    writeSync(fd, JSON.stringify(config, null, 2));
+    writeSync(fd, text);
     fsyncSync(fd);
   } finally {
     closeSync(fd);

@@ -14,7 +14,7 @@ import { freePort } from '../../bin/support/free-port.ts';
 import { waitFor } from '../../bin/support/wait-for.ts';
 import { parseConfig } from '../../config/load-config.ts';
 import { siteConfigSchema, type SiteConfig } from '../../config/site-schema.ts';
-import { edgeLinkTopic } from '../../connectors/edge-link/index.ts';
+import { edgeLinkTopic, scenarioPermissionsHash } from '../../connectors/edge-link/index.ts';
 import { startGateway, type RunningGateway } from '../../gateway/gateway-daemon.ts';
 import { recordSparkplug, type RecordedMessage, type SparkplugRecorder } from '../../gateway/testing/sparkplug-recorder.ts';
 import { startTestBroker, type TestBroker } from '../../gateway/testing/test-broker.ts';
@@ -75,6 +75,7 @@ describe('edge link: cloud -> gateway -> device, acknowledged', { timeout: 90_00
   let store: TelemetryStore;
   let cloud: OpenRollout;
   let link: EdgeLinkClient;
+  let matrix: Record<string, string[]> = { warehouse_operator: ['scans.perform'], plant_engineer: ['override.putaway_on_alarm_shelf'] };
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'edgestock-rollout-'));
@@ -84,7 +85,7 @@ describe('edge link: cloud -> gateway -> device, acknowledged', { timeout: 90_00
     recorder = await recordSparkplug(broker.observerUrl!);
     const file = join(dir, 'cloud.sqlite');
     store = openTelemetryStore(file); // applies the migrations
-    cloud = openRollout(file, { link: () => link, logger, applyTimeoutMs: 3000 });
+    cloud = openRollout(file, { link: () => link, logger, applyTimeoutMs: 3000, scenarioPermissions: () => matrix });
     link = await startEdgeLinkClient({ url: broker.observerUrl!, logger, onConfigReport: (g, e, r) => cloud.rollout.onReport(g, e, r), timeoutMs: 8000 });
     gateway = await startGateway({ config: siteConfig(ports, join(dir, 'gateway')), logger });
   });
@@ -108,6 +109,16 @@ describe('edge link: cloud -> gateway -> device, acknowledged', { timeout: 90_00
     expect((config.connectors as Array<{ name: string }>).map((c) => c.name)).toEqual(['counter', 'shelf']);
     await until('the gateway online', () => cloud.rollout.summary(GROUP, EDGE).online);
     expect(cloud.rollout.summary(GROUP, EDGE)).toMatchObject({ status: 'in-sync', desiredVersion: 0, appliedVersion: 0 });
+  });
+
+  it('sends the scenario permissions to a gateway that does not hold them, and a changed matrix to every online gateway', async () => {
+    await until('the first permissions', () => gateway!.stats().scenarioPermissions === scenarioPermissionsHash(matrix));
+    matrix = { ...matrix, sales: ['override.force_ship_near_expiry'] };
+    cloud.rollout.syncPermissionsEverywhere();
+    await until('the changed permissions', () => gateway!.stats().scenarioPermissions === scenarioPermissionsHash(matrix));
+    const tampered = await cloud.rollout.command(GROUP, EDGE, 'permissions.sync' as never, { hash: scenarioPermissionsHash(matrix), roles: { sales: [] } }, 'x');
+    expect(tampered).toMatchObject({ ok: false, error: { code: 'BAD_ARGS' } });
+    expect(gateway!.stats().scenarioPermissions).toBe(scenarioPermissionsHash(matrix));
   });
 
   it('writes a tag on the device and answers with the acknowledgement; a bad write is refused with its reason', async () => {
@@ -195,6 +206,7 @@ describe('edge link: cloud -> gateway -> device, acknowledged', { timeout: 90_00
 
     // The restarted gateway runs version 2 (pushed, from its data dir), reports it, and gets version 3.
     gateway = await startGateway({ config: siteConfig(ports, join(dir, 'gateway')), logger });
+    expect(gateway.stats().scenarioPermissions, 'the permissions held survive the restart').toBe(scenarioPermissionsHash(matrix));
     await until('version 3 applied', () => cloud.configs.get(GROUP, EDGE, 3)?.status === 'applied', 20_000);
     await until('the gateway reports version 3', () => cloud.rollout.summary(GROUP, EDGE).appliedVersion === 3);
     expect(Object.keys(gateway.stats().links)).toEqual(['counter']);

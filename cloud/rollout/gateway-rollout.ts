@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { ConfigError, type ConfigProblem } from '../../config/config-error.ts';
 import { parseConfig } from '../../config/load-config.ts';
 import { createSiteConfigSchema, type AddressChecks, type ConnectorConfig } from '../../config/site-schema.ts';
-import type { CommandType, ConfigReport, EdgeAck } from '../../connectors/edge-link/index.ts';
+import { scenarioPermissionsHash, type CommandType, type ConfigReport, type EdgeAck, type ScenarioPermissions } from '../../connectors/edge-link/index.ts';
 import { diffConfigs, type ConfigChange } from './config-diff.ts';
 import { redactSecrets, restoreSecrets } from './config-secrets.ts';
 import type { EdgeLinkClient } from './edge-link-client.ts';
@@ -54,6 +54,14 @@ export interface GatewayRolloutOptions {
   logger: { info(obj: object, msg?: string): void; warn(obj: object, msg?: string): void };
   /** Wait for a config.apply acknowledgement; default 15 s (a reconnecting OPC UA session can take a while). */
   applyTimeoutMs?: number;
+  /** The scenario permissions gateways hold for offline decisions (from the permission matrix). */
+  scenarioPermissions?: () => ScenarioPermissions;
+}
+
+/** The part of the matrix a gateway needs offline: who may scan, and which overrides each role holds. */
+export function scenarioPermissionsOf(matrix: Readonly<Record<string, readonly string[]>>): ScenarioPermissions {
+  return Object.fromEntries(Object.entries(matrix).map(([role, permissions]) =>
+    [role, permissions.filter((p) => p === 'scans.perform' || p.startsWith('override.'))]));
 }
 
 export class GatewayRollout {
@@ -147,11 +155,34 @@ export class GatewayRollout {
   /** A gateway said what it runs: record it, and push again a pending version it has not got. */
   onReport(group: string, edge: string, report: ConfigReport): void {
     this.#o.configs.recordReport(group, edge, report);
+    const permissions = this.#o.scenarioPermissions?.();
+    if (permissions && report.scenarioPermissions !== scenarioPermissionsHash(permissions)) this.syncPermissions(group, edge).catch(() => {});
     const latest = this.#o.configs.latest(group, edge);
     if (latest?.status === 'pending' && latest.version > report.version) {
       this.#o.logger.info({ group, edge, version: latest.version, running: report.version }, 'pushing a pending configuration again');
       this.#deliver(latest).catch(() => {});
     }
+  }
+
+  /**
+   * Sends the current scenario permissions to one gateway. A gateway that is away gets them when
+   * it next reports (its report carries the hash of what it holds).
+   */
+  async syncPermissions(group: string, edge: string): Promise<EdgeAck | undefined> {
+    const roles = this.#o.scenarioPermissions?.();
+    const link = this.#o.link();
+    if (!roles || !link) return undefined;
+    try {
+      return await link.send(group, edge, 'permissions.sync', { hash: scenarioPermissionsHash(roles), roles }, { by: 'cloud' });
+    } catch (error) {
+      this.#o.logger.warn({ err: error, group, edge }, 'scenario permissions not acknowledged; sent again when the gateway reports');
+      return undefined;
+    }
+  }
+
+  /** After a matrix change: every gateway that is online now. */
+  syncPermissionsEverywhere(): void {
+    for (const gateway of this.list().filter((g) => g.online)) this.syncPermissions(gateway.group, gateway.edge).catch(() => {});
   }
 
   async #deliver(version: ConfigVersion): Promise<PushOutcome> {

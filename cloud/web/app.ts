@@ -115,7 +115,7 @@ export function buildCloudApp({
   app.register(tokenRoutes, { auth });
   app.register(userRoutes, { auth });
   app.register(gatewayCredentialRoutes, { credentials: gatewayCredentials, audit: auth.parts.audit });
-  app.register(permissionRoutes, { auth });
+  app.register(permissionRoutes, { auth, onMatrixChanged: () => rollout.syncPermissionsEverywhere() });
   app.register(auditRoutes, { audit: auth.parts.audit });
   app.register(gatewayRoutes, { rollout, audit: auth.parts.audit });
   app.register(telemetryLatestRoute, { store });

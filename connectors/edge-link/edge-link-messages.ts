@@ -3,6 +3,7 @@
  * on `edgestock/v1/{group}/{edge}/...` (docs/gateway-commands.md). Both ends read and write these
  * shapes through this one module, so the wire format has one definition.
  */
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 
 export const EDGE_LINK_PREFIX = 'edgestock/v1';
@@ -23,7 +24,7 @@ export function parseEdgeLinkTopic(topic: string): { group: string; edge: string
 }
 
 /** Every command type a gateway answers. */
-export const commandTypes = ['tag.write', 'tag.test-read', 'opcua.browse', 'certificates.list', 'certificates.trust', 'config.apply'] as const;
+export const commandTypes = ['tag.write', 'tag.test-read', 'opcua.browse', 'certificates.list', 'certificates.trust', 'config.apply', 'permissions.sync'] as const;
 export type CommandType = (typeof commandTypes)[number];
 
 export const commandSchema = z.strictObject({
@@ -69,6 +70,8 @@ export const configReportSchema = z.object({
   connectors: z.array(z.record(z.string(), z.unknown())),
   source: z.enum(['file', 'pushed']),
   at: z.number(),
+  /** Hash of the scenario permissions the gateway holds (scenarioPermissionsHash), absent when it has none. */
+  scenarioPermissions: z.string().optional(),
 });
 export type ConfigReport = z.infer<typeof configReportSchema>;
 
@@ -85,4 +88,16 @@ export function readJsonPayload<S extends z.ZodType>(schema: S, payload: Uint8Ar
     return { ok: false, error: parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ') };
   }
   return { ok: true, value: parsed.data };
+}
+
+/**
+ * Which role may do which scan-time action offline (`scans.perform`, `override.*`), as the cloud's
+ * permission matrix says; delivered with `permissions.sync` and kept by the gateway.
+ */
+export type ScenarioPermissions = Record<string, string[]>;
+
+/** A stable hash of scenario permissions: roles and their permissions sorted, so equal content hashes equal. */
+export function scenarioPermissionsHash(roles: ScenarioPermissions): string {
+  const canonical = Object.keys(roles).sort().map((role) => [role, [...roles[role]!].sort()]);
+  return createHash('sha256').update(JSON.stringify(canonical)).digest('hex');
 }

@@ -9,9 +9,10 @@ import { formatPath } from '../../config/config-error.ts';
 import { connectorSchema, type ConnectorConfig } from '../../config/site-schema.ts';
 import type { Clock } from '../../connectors/clock.ts';
 import type { Connector } from '../../connectors/connector.ts';
-import type { ConfigReport } from '../../connectors/edge-link/index.ts';
+import { scenarioPermissionsHash, type ConfigReport } from '../../connectors/edge-link/index.ts';
 import { listCertificates, trustCertificate, type BrowseEntry } from '../../connectors/opcua/index.ts';
 import type { ConnectorSet, ReloadResult } from '../connector-set.ts';
+import type { ScenarioPermissionStore } from '../scenario-permissions.ts';
 import { CommandError, type CommandHandlers } from './command-channel.ts';
 
 export interface CommandHandlerDeps {
@@ -23,6 +24,7 @@ export interface CommandHandlerDeps {
   /** Stores and runs a validated list as `version`; serialised by the caller. */
   applyConnectors(version: number, connectors: ConnectorConfig[]): Promise<ReloadResult>;
   configReport(): ConfigReport;
+  scenarioPermissions: ScenarioPermissionStore;
   pkiDir: string;
   clock: Clock;
   /** How long a one-off connector may take to link up; default 5 s. */
@@ -34,6 +36,10 @@ const connectorRef = z.union([z.string().min(1), z.record(z.string(), z.unknown(
 const testReadArgs = z.strictObject({ connector: connectorRef, tag: z.record(z.string(), z.unknown()) });
 const browseArgs = z.strictObject({ connector: connectorRef, nodeId: z.string().min(1).optional() });
 const trustArgs = z.strictObject({ thumbprint: z.string().regex(/^[0-9a-fA-F:]{40,59}$/, 'expected the certificate\'s SHA-1 thumbprint in hex') });
+const permissionArgs = z.strictObject({
+  hash: z.string().regex(/^[0-9a-f]{64}$/, 'expected the SHA-256 of the roles (scenarioPermissionsHash)'),
+  roles: z.record(z.string().min(1), z.array(z.string().min(1))),
+});
 const applyArgs = z.strictObject({ version: z.number().int().positive(), connectors: z.array(z.unknown()) });
 
 function argsOf<S extends z.ZodType>(schema: S, args: unknown): z.infer<S> {
@@ -121,6 +127,13 @@ export function createCommandHandlers(deps: CommandHandlerDeps): CommandHandlers
     },
 
     'certificates.list': async () => listCertificates(deps.pkiDir),
+
+    'permissions.sync': async (args) => {
+      const { hash, roles } = argsOf(permissionArgs, args);
+      if (scenarioPermissionsHash(roles) !== hash) throw new CommandError('BAD_ARGS', 'args.hash: does not match the roles sent; the roles were changed or cut on the way');
+      const held = deps.scenarioPermissions.replace(roles, deps.clock.now());
+      return { hash: held.hash, roles: Object.keys(roles).length };
+    },
 
     'certificates.trust': async (args) => trustCertificate(deps.pkiDir, argsOf(trustArgs, args).thumbprint),
 

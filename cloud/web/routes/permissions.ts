@@ -29,7 +29,7 @@ const documentSchema = {
 
 const errors = { 400: apiErrorSchema, 401: apiErrorSchema, 403: apiErrorSchema } as const;
 
-export async function permissionRoutes(app: FastifyInstance, { auth }: { auth: AuthService }) {
+export async function permissionRoutes(app: FastifyInstance, { auth, onMatrixChanged }: { auth: AuthService; onMatrixChanged?: () => void }) {
   const document = (editable: boolean) => ({
     permissions: permissionIds.map((id) => ({ id, description: permissionCatalogue[id] })),
     roles: roleIds.map((id) => ({ id, description: roleCatalogue[id] })),
@@ -56,6 +56,7 @@ export async function permissionRoutes(app: FastifyInstance, { auth }: { auth: A
       if (error instanceof MatrixError) throw new ApiError(400, 'INVALID_VALUE', error.field, error.message);
       throw error;
     }
+    onMatrixChanged?.(); // gateways get the new scenario permissions for their offline decisions
     return document(true);
   });
 }
