@@ -46,7 +46,8 @@ function configFor(endpoint: string, overrides: Partial<Record<string, unknown>>
 }
 
 const groupOf = (...tags: string[]) => ({ name: 'test', intervalMs: 100, tags });
-const valueOf = async (c: OpcuaConnector, tag: string) => (await c.read(groupOf(tag)))[0]!;
+/** The tag's current value: a read answers every change since the last read, the newest last. */
+const valueOf = async (c: OpcuaConnector, tag: string) => (await c.read(groupOf(tag))).at(-1)!;
 
 async function waitFor<T>(what: string, probe: () => T | Promise<T>, timeoutMs = 10_000): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeoutMs;
@@ -115,7 +116,12 @@ describe('OpcuaConnector against the weld-cell simulator', () => {
     stop();
     // The subscription's first notification (the value at creation, 1200) may come first.
     expect(seen.filter((v) => v !== 1200)).toEqual([5001, 5002, 5003, 5004, 5005]);
-    expect(await valueOf(connector, 'G1.WeldCount')).toMatchObject({ device: 'weld-cell', value: 5005, quality: 'good' });
+    // One read after five changes answers all five, in order, so the gateway reports every step.
+    const read = await connector.read(groupOf('G1.WeldCount'));
+    expect(read.map((v) => v.value).filter((v) => v !== 1200)).toEqual([5001, 5002, 5003, 5004, 5005]);
+    expect(read.every((v) => v.device === 'weld-cell' && v.quality === 'good')).toBe(true);
+    // Nothing changed since: the next read answers the current value once.
+    expect((await connector.read(groupOf('G1.WeldCount'))).map((v) => v.value)).toEqual([5005]);
   });
 
   it('lets the server drop changes inside the absolute deadband', async () => {
@@ -219,8 +225,10 @@ describe('OpcuaConnector across a server restart', () => {
 
       await simulator.close();
       await waitFor('the link to drop', () => connector.linkState() === 'down');
+      // Changes that arrived before the loss come first, then each tag's LINK_DOWN.
       const down = await connector.read(groupOf('G1.WeldCount', 'G2.WeldCount'));
-      expect(down.map((v) => [v.quality, v.error])).toEqual([['bad', 'LINK_DOWN'], ['bad', 'LINK_DOWN']]);
+      expect(down.filter((v) => v.quality === 'bad').map((v) => [v.tag, v.error])).toEqual([['G1.WeldCount', 'LINK_DOWN'], ['G2.WeldCount', 'LINK_DOWN']]);
+      expect(down.at(-1)).toMatchObject({ tag: 'G2.WeldCount', quality: 'bad' });
 
       simulator = await startOpcuaSimulator({ port, pkiDir: serverPki, stepMs: 0 });
       await waitFor('the link to come back', () => connector.linkState() === 'up', 15_000);

@@ -4,10 +4,11 @@
  * restart.
  *
  * How it fits the gateway's read scheduler (Connector.read): subscribe-mode tags are pushed by
- * the server into a latest-value buffer, and read(group) answers them from that buffer without
- * a request; poll-mode tags are read from the server on every read(group), all in one Read.
- * Every change the subscription delivers, in order, also goes to onChange() listeners, for
- * consumers that must not miss one between two reads (a weld counter).
+ * the server into a buffer, and read(group) answers them from that buffer without a request:
+ * every change since the tag's previous read, oldest first (so a weld counter stepping faster
+ * than the read interval loses no step), or the latest value again when nothing changed.
+ * Poll-mode tags are read from the server on every read(group), all in one Read. Every change
+ * also goes to onChange() listeners as it arrives.
  */
 import { effectiveSecurityPolicy, type OpcuaConnectorConfig } from '../../config/opcua-schema.ts';
 import { systemClock, type Clock } from '../clock.ts';
@@ -43,9 +44,14 @@ export interface OpcuaConnectorStats {
   reconnects: number;
   /** Data-change notifications received since start. */
   notifications: number;
+  /** Changes dropped because nobody read the tag for MAX_UNREAD_PER_TAG changes. */
+  unreadDropped: number;
   /** The last connect failure, e.g. CERTIFICATE_UNTRUSTED while a certificate waits to be trusted. */
   lastConnectError?: { code: string; message: string };
 }
+
+/** Changes kept per tag between two reads; beyond this (reads stopped) the oldest are dropped and counted. */
+const MAX_UNREAD_PER_TAG = 1000;
 
 /** Retrying cannot fix a refused identity; an untrusted certificate can be trusted meanwhile, so it is retried. */
 const fatalCodes: ReadonlySet<ConnectorErrorCode> = new Set(['AUTH_FAILED']);
@@ -59,6 +65,9 @@ export class OpcuaConnector implements Connector {
   private readonly port: OpcuaPort;
   private readonly link: LinkSupervisor;
   private readonly latest = new Map<string, OpcuaTagValue>();
+  /** Changes not yet read, per subscribe-mode tag (bounded: the oldest go first, counted). */
+  private readonly unread = new Map<string, OpcuaTagValue[]>();
+  private unreadDropped = 0;
   private readonly listeners = new Set<(value: OpcuaTagValue) => void>();
   /** Per tag, read once: DataType, writability, EngineeringUnits. */
   private readonly nodeInfos = new Map<string, Promise<OpcuaNodeInfo>>();
@@ -112,7 +121,7 @@ export class OpcuaConnector implements Connector {
   }
 
   stats(): OpcuaConnectorStats {
-    return { reconnects: this.link.reconnects, notifications: this.notifications, ...(this.lastConnectError ? { lastConnectError: { ...this.lastConnectError } } : {}) };
+    return { reconnects: this.link.reconnects, notifications: this.notifications, unreadDropped: this.unreadDropped, ...(this.lastConnectError ? { lastConnectError: { ...this.lastConnectError } } : {}) };
   }
 
   connect(opts: ConnectOptions = {}): Promise<void> {
@@ -136,12 +145,20 @@ export class OpcuaConnector implements Connector {
     const results = new Map<string, OpcuaTagValue>();
     const polled: Array<{ name: string; nodeId: string }> = [];
     const up = this.link.state === 'up';
+    const changes = new Map<string, OpcuaTagValue[]>();
     for (const name of group.tags) {
       const tag = this.tags.get(name);
+      // Changes that arrived before the link went down are readings too: they go first.
+      const unread = this.unread.get(name);
+      if (unread?.length) {
+        changes.set(name, unread);
+        this.unread.set(name, []);
+      }
       if (!tag) results.set(name, this.bad(name, 'UNKNOWN_TAG'));
       else if (!tag.nodeId) results.set(name, this.bad(name, 'BAD_NODE_ID'));
       else if (!up) results.set(name, this.bad(name, 'LINK_DOWN'));
       else if (tag.config.mode === 'poll') polled.push({ name, nodeId: tag.nodeId });
+      else if (changes.has(name)) continue;
       // Seeded by a Read when the subscription is created, so a missing value means the link just went down.
       else results.set(name, this.latest.get(name) ?? this.bad(name, 'LINK_DOWN'));
     }
@@ -155,7 +172,7 @@ export class OpcuaConnector implements Connector {
         for (const p of polled) results.set(p.name, this.bad(p.name, code));
       }
     }
-    return group.tags.map((name) => results.get(name)!);
+    return group.tags.flatMap((name) => [...(changes.get(name) ?? []), ...(results.has(name) ? [results.get(name)!] : [])]);
   }
 
   async write(tagName: string, value: number | boolean, opts: ReadOptions = {}): Promise<void> {
@@ -214,6 +231,13 @@ export class OpcuaConnector implements Connector {
       const value = this.toTagValue(name, dv, this.clock.now());
       this.notifications++;
       this.latest.set(name, value);
+      const unread = this.unread.get(name) ?? [];
+      unread.push(value);
+      if (unread.length > MAX_UNREAD_PER_TAG) {
+        unread.shift();
+        this.unreadDropped++;
+      }
+      this.unread.set(name, unread);
       for (const listener of this.listeners) listener(value);
     });
     const seed = await this.port.read(requests.map((r) => r.nodeId));
