@@ -7,8 +7,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
+import { launchChromium } from '../support/chromium.ts';
 import { startChildPart, type ChildPart } from '../support/child-part.ts';
 import { cloudClient } from '../support/cloud-client.ts';
 import { freePort } from '../support/free-port.ts';
@@ -87,10 +87,7 @@ describe('edgestock demo', () => {
     expect(output.join('\n')).toContain(`Admin UI:        ${api}`);
 
     // In Chromium, the admin page shows the simulator's sample counter moving, through every real part.
-    const browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run'],
-    });
+    const browser = await launchChromium();
     try {
       const page = await browser.newPage();
       await page.goto(`${api}/`);

@@ -2,22 +2,17 @@
  * The admin page in a real Chromium against the real app and a real SQLite store: the tree,
  * live refresh without reload, the chart, and the connection indicator.
  */
-import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromiumWithProfile } from '../../bin/support/chromium.ts';
 import { freePort } from '../../bin/support/free-port.ts';
 import { connectorErrors } from '../../connectors/errors.ts';
 import type { TelemetryPoint, TelemetryStore } from '../store/telemetry-store.ts';
 import { startCloudHttp, type CloudHttp } from './server.ts';
 import { openTestCloud, type TestCloud } from './test-fixture.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-  '--disable-sync', '--disable-quic', '--no-first-run',
-];
 const TEMPERATURE = 'plant-berlin/line-1-gw/press-s7/temperature';
 const HUMIDITY = 'plant-berlin/line-1-gw/shelf-4/humidity';
 // Tag names come from devices in the field; this one must show as text and never run.
@@ -44,9 +39,6 @@ async function waitForText(selector: string, expected: string, timeoutMs = 5000)
 }
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`Chromium is missing at ${CHROMIUM}; install it with: apt-get update && apt-get install -y chromium`);
-  }
   cloud = await openTestCloud({ demoUsers: true });
   store = cloud.store;
   store.defineMetrics([
@@ -70,12 +62,7 @@ beforeAll(async () => {
   store.insertSamples(samples);
 
   http = await startCloudHttp({ app: cloud.app, host: '127.0.0.1', port: await freePort() });
-  browser = await chromium.launchPersistentContext(join(cloud.dir, 'chromium-profile'), {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: CHROMIUM_ARGS,
-    viewport: { width: 1280, height: 800 },
-  });
+  browser = await launchChromiumWithProfile(join(cloud.dir, 'chromium-profile'), { viewport: { width: 1280, height: 800 } });
   page = browser.pages()[0] ?? (await browser.newPage());
 }, 60_000);
 

@@ -7,12 +7,13 @@
  * imported into an S7 connector; an OPC UA server's rejected certificate is trusted, the server
  * browsed and a variable added as a tag; a read-only role sees everything and can change nothing.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from '../../bin/support/chromium.ts';
 import { cloudClient } from '../../bin/support/cloud-client.ts';
 import { freePort } from '../../bin/support/free-port.ts';
 import { waitFor } from '../../bin/support/wait-for.ts';
@@ -24,8 +25,6 @@ import { startShelfSimulator, type ShelfSimulator } from '../../simulators/modbu
 import { startOpcuaSimulator } from '../../simulators/opcua/index.ts';
 import { startCloud, type CloudService } from '../cloud-service.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 const GROUP = 'plant';
 const EDGE = 'gw-1';
 const IMM_SOURCE = readFileSync(new URL('../../simulators/s7/db-sources/IMM_Data.db', import.meta.url), 'utf8');
@@ -38,7 +37,6 @@ let cloud: CloudService;
 let browser: Browser;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`Chromium is missing at ${CHROMIUM}; install it with: apt-get update && apt-get install -y chromium`);
   simulator = await startShelfSimulator({ port: await freePort(), stepMs: 0 });
   cleanups.push(() => simulator.close());
   simulator.setTemperature(2, 4.5); // B12
@@ -76,7 +74,7 @@ beforeAll(async () => {
     const { gateways } = await getJson<{ gateways: Array<{ edge: string; online: boolean; appliedVersion: number | null }> }>('/api/gateways');
     return gateways.some((g) => g.edge === EDGE && g.online && g.appliedVersion !== null);
   }, { timeoutMs: 20_000 });
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  browser = await launchChromium();
   cleanups.push(() => browser.close());
 }, 60_000);
 

@@ -4,29 +4,24 @@
  * rest; the audit log shows what happened and offers its CSV. Also the login page's error and
  * lock-out messages.
  */
-import { existsSync } from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from '../../bin/support/chromium.ts';
 import { freePort } from '../../bin/support/free-port.ts';
 import { auditActions } from '../auth/audit-log.ts';
 import { defaultMatrix, roleIds, type RoleId } from '../auth/permissions.ts';
 import { startCloudHttp, type CloudHttp } from './server.ts';
 import { demoPassword, demoUsernames, openTestCloud, type TestCloud } from './test-fixture.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
 let cloud: TestCloud;
 let http: CloudHttp;
 let browser: Browser;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`Chromium is missing at ${CHROMIUM}; install it with: apt-get update && apt-get install -y chromium`);
   cloud = await openTestCloud({ demoUsers: true });
   cloud.store.insertSamples([{ group: 'plant', edge: 'gw-1', device: 'shelf', tag: 'B10/temperature', value: 4.5, quality: 'good', ts: Date.now() }]);
   http = await startCloudHttp({ app: cloud.app, host: '127.0.0.1', port: await freePort() });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  browser = await launchChromium();
 }, 60_000);
 
 afterAll(async () => {

@@ -4,20 +4,20 @@
  * user, resets a password and rotates a gateway's password, each secret shown once; roles
  * without the permission see no controls and the API refuses them.
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mqtt from 'mqtt';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from '../../bin/support/chromium.ts';
 import { freePort } from '../../bin/support/free-port.ts';
 import { cloudConfigSchema } from '../../config/cloud-schema.ts';
 import { startCloudBroker, type CloudBroker } from '../broker/cloud-broker.ts';
 import { startCloudHttp, type CloudHttp } from './server.ts';
 import { demoPassword, openTestCloud, type TestCloud } from './test-fixture.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
 const coldRoom = { username: 'gw-cold-room-1', password: 'gw-cold-room-1-demo', group: 'demo-plant', edge: 'gw-cold-room-1' };
 let dir: string;
 let broker: CloudBroker;
@@ -26,7 +26,6 @@ let http: CloudHttp;
 let browser: Browser;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`Chromium is missing at ${CHROMIUM}; install it with: apt-get update && apt-get install -y chromium`);
   dir = mkdtempSync(join(tmpdir(), 'edgestock-users-ui-'));
   const { broker: config } = cloudConfigSchema.parse({ broker: { mode: 'embedded', port: 0, users: [coldRoom] } });
   broker = await startCloudBroker({ config, storeFile: join(dir, 'broker.sqlite'), logger: pino({ level: 'silent' }) });
@@ -35,10 +34,7 @@ beforeAll(async () => {
     gatewayCredentials: { list: () => broker.listGateways(), rotate: (username) => broker.rotateGatewayCredential(username) },
   });
   http = await startCloudHttp({ app: cloud.app, host: '127.0.0.1', port: await freePort() });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  browser = await launchChromium();
 }, 60_000);
 
 afterAll(async () => {
