@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { formatPath } from '../../config/config-error.ts';
-import { connectorSchema, type ConnectorConfig } from '../../config/site-schema.ts';
+import type { ConnectorConfig } from '../../config/site-schema.ts';
 import type { Clock } from '../../connectors/clock.ts';
 import type { Connector } from '../../connectors/connector.ts';
 import { scenarioPermissionsHash, type ConfigReport } from '../../connectors/edge-link/index.ts';
@@ -63,15 +63,12 @@ export function createCommandHandlers(deps: CommandHandlerDeps): CommandHandlers
     return checkOne(ref);
   };
 
+  /** One connector checked as a pushed list is: the schema, then its own address checks. */
   const checkOne = (raw: unknown): ConnectorConfig => {
-    const parsed = connectorSchema.safeParse(raw);
-    if (!parsed.success) {
-      const problems = parsed.error.issues.map((i) => ({ path: `connector.${formatPath(i.path)}`, message: i.message }));
-      throw new CommandError('CONFIG_INVALID', problems.map((p) => `${p.path}: ${p.message}`).join('; '), problems);
-    }
-    const problems = deps.createConnector(parsed.data).validate().map((p) => ({ path: `connector.${p.path}`, message: p.message }));
-    if (problems.length > 0) throw new CommandError('CONFIG_INVALID', problems.map((p) => `${p.path}: ${p.message}`).join('; '), problems);
-    return parsed.data;
+    const checked = deps.checkConnectors([raw]);
+    if (checked.ok) return checked.connectors[0]!;
+    const problems = checked.problems.map((p) => ({ path: p.path.replace(/^connectors\[0\]/, 'connector'), message: p.message }));
+    throw new CommandError('CONFIG_INVALID', problems.map((p) => `${p.path}: ${p.message}`).join('; '), problems);
   };
 
   /** Runs `use` with a connector of its own, linked (or given up on) within the timeout, then closes it. */
