@@ -68,6 +68,13 @@ export const cloudConfigSchema = z.strictObject({
       path: ['tls'], message: 'tls is set but the url is not mqtts://; use mqtts://host:port', params: { verbatim: true },
     }),
   ]),
+  /** The Sparkplug host application that stores telemetry (cloud/ingest). */
+  ingest: z.strictObject({
+    /** Sparkplug host_id: STATE goes to spBv1.0/STATE/<hostId>; gateways name it as north.primaryHostId. */
+    hostId: topicLevel.default('edgestock-cloud'),
+    /** MQTT protocol level towards an external broker: 4 = MQTT 3.1.1, 5 = MQTT 5 (the embedded broker speaks 4). */
+    protocolVersion: z.union([z.literal(4), z.literal(5)]).default(4),
+  }).prefault({}),
   store: z.strictObject({
     /** SQLite file; defaults to <dataDir>/cloud.sqlite */
     path: z.string().optional(),

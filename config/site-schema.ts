@@ -45,6 +45,21 @@ export const northSchema = z.strictObject({
   reconnect: reconnectSchema.prefault({}),
   /** For an mqtts:// url: which CA to trust, optionally a client certificate. */
   tls: clientTlsSchema.optional(),
+  /** MQTT protocol level: 4 = MQTT 3.1.1, 5 = MQTT 5. */
+  protocolVersion: z.union([z.literal(4), z.literal(5)]).default(4),
+  /**
+   * Sparkplug host_id of the primary host application (the cloud's ingest.hostId). When set, the
+   * edge node publishes only while that host's STATE says online; unset, it publishes whenever
+   * the broker is up.
+   */
+  primaryHostId: topicLevel.optional(),
+  /** Store-and-forward replay: how fast the backlog is sent (flagged historical) beside live data. */
+  replay: z.strictObject({
+    /** Samples per second taken from the backlog; live data is sent first and is not limited. */
+    pointsPerS: z.number().int().min(1).max(1_000_000).default(20_000),
+  }).prefault({}),
+  /** How often the node publishes its outbox figures (NDATA 'Outbox/...'). */
+  statusIntervalS: z.number().int().min(1).max(3600).default(5),
 }).refine((north) => north.tls === undefined || north.url.startsWith('mqtts://'), {
   path: ['tls'], message: 'tls is set but the url is not mqtts://; use mqtts://host:port', params: { verbatim: true },
 });

@@ -37,7 +37,7 @@ export interface GatewayOptions {
   clock?: Clock;
   /** Report unchanged values at least this often (ms); 0 disables. Default 60 s. */
   heartbeatMs?: number;
-  /** MQTT protocol version of the north link: 4 = 3.1.1 (default), 5. */
+  /** Overrides north.protocolVersion of the site file: 4 = MQTT 3.1.1, 5 = MQTT 5. */
   mqttProtocolVersion?: 4 | 5;
   /** How long close() keeps publishing queued rows before it disconnects. Default 2 s. */
   closeDrainTimeoutMs?: number;
@@ -167,7 +167,15 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     batchSize: north.batchSize,
     maxMetricsPerFrame: north.maxMetricsPerFrame,
     reconnect: north.reconnect,
-    protocolVersion: options.mqttProtocolVersion,
+    protocolVersion: options.mqttProtocolVersion ?? north.protocolVersion,
+    primaryHostId: north.primaryHostId,
+    replayPointsPerS: north.replay.pointsPerS,
+    statusIntervalMs: north.statusIntervalS * 1000,
+    // 'connecting' is a device not reached yet since start: born (with bad values), not dead.
+    deviceUp: (device) => {
+      const state = connectorSet.get(device)?.linkState();
+      return state === undefined || state === 'up' || state === 'connecting';
+    },
     devices: running.connectors.map(describeDevice),
     outbox,
     currentValue: (device, tag) => tagCache.get(device, tag),

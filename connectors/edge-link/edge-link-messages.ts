@@ -8,7 +8,13 @@ import { z } from 'zod';
 
 export const EDGE_LINK_PREFIX = 'edgestock/v1';
 
-export type EdgeLinkChannel = 'cmd' | 'ack' | 'config';
+/** cmd: cloud -> gateway; ack, config, event: gateway -> cloud, through the gateway's outbox. */
+export const edgeLinkChannels = ['cmd', 'ack', 'config', 'event'] as const;
+export type EdgeLinkChannel = (typeof edgeLinkChannels)[number];
+
+export function isEdgeLinkChannel(value: string): value is EdgeLinkChannel {
+  return (edgeLinkChannels as readonly string[]).includes(value);
+}
 
 export function edgeLinkTopic(group: string, edge: string, channel: EdgeLinkChannel): string {
   return `${EDGE_LINK_PREFIX}/${group}/${edge}/${channel}`;
@@ -19,7 +25,7 @@ export function parseEdgeLinkTopic(topic: string): { group: string; edge: string
   const levels = topic.split('/');
   if (levels.length !== 5 || `${levels[0]}/${levels[1]}` !== EDGE_LINK_PREFIX) return undefined;
   const channel = levels[4];
-  if (channel !== 'cmd' && channel !== 'ack' && channel !== 'config') return undefined;
+  if (!isEdgeLinkChannel(channel)) return undefined;
   return { group: levels[2]!, edge: levels[3]!, channel };
 }
 

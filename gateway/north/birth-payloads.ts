@@ -5,6 +5,7 @@ import type { TagValue } from '../../connectors/connector.ts';
 import type { SparkplugMetric, SparkplugPayload } from '../../connectors/sparkplug/index.ts';
 import { BDSEQ_METRIC, nodeMetricAliases, REBIRTH_METRIC, type CatalogDevice, type MetricCatalog } from './metric-catalog.ts';
 import { metricValue } from './metric-values.ts';
+import { nodeStatusMetrics, type NodeStatus } from './node-status.ts';
 
 /**
  * NDEATH, registered as the MQTT Will [tck-id-payloads-ndeath-will-message]: only the bdSeq metric
@@ -22,15 +23,25 @@ export function ndeathPayload(bdSeq: number, timestamp: number): SparkplugPayloa
  * a timestamp [tck-id-payloads-name-birth-data-requirement] and a datatype [tck-id-payloads-metric-datatype-req]
  * for every metric.
  */
-export function nbirthPayload(bdSeq: number, timestamp: number): SparkplugPayload {
+export function nbirthPayload(bdSeq: number, timestamp: number, status: NodeStatus): SparkplugPayload {
   return {
     timestamp,
     seq: 0,
     metrics: [
       { name: BDSEQ_METRIC, alias: nodeMetricAliases[BDSEQ_METRIC], timestamp, datatype: 'Int64', value: bdSeq },
       { name: REBIRTH_METRIC, alias: nodeMetricAliases[REBIRTH_METRIC], timestamp, datatype: 'Boolean', value: false },
+      ...nodeStatusMetrics(status, timestamp, 'birth'),
     ],
   };
+}
+
+/**
+ * DDEATH for a device whose link went down [tck-id-operational-behavior-device-ddeath]: a
+ * timestamp [tck-id-payloads-ddeath-timestamp] and the next seq [tck-id-payloads-ddeath-seq-inc];
+ * no metrics.
+ */
+export function ddeathPayload(seq: number, timestamp: number): SparkplugPayload {
+  return { timestamp, seq, metrics: [] };
 }
 
 /**

@@ -12,7 +12,7 @@ const devices = [{
 }];
 const catalog = new MetricCatalog(devices);
 const t0 = 1_700_000_000_000;
-const options = { maxMetricsPerFrame: 50, historicalBefore: 0 };
+const options = { maxMetricsPerFrame: 50, historical: false };
 
 function record(seq: number, partial: Partial<OutboxRecord>): OutboxRecord {
   return { seq, kind: 'sample', device: 'shelves', tag: 'B10/temperature', value: 4.5, quality: 'good', ts: t0 + seq, ...partial };
@@ -54,6 +54,21 @@ describe('buildDdataFrames', () => {
     const [metric] = onTheWire([record(1, { tag: 'samples', value: 70_000 })]);
     expect(metric).toMatchObject({ isNull: true });
     expect(metric.properties).toEqual({ Quality: { type: 'Int32', value: 0 }, errorCode: { type: 'String', value: 'OUT_OF_RANGE' } });
+  });
+});
+
+describe('buildDdataFrames lanes and kinds', () => {
+  it('flags every metric of a replayed (historical) batch isHistorical, and none of a live one', () => {
+    const records = [record(1, {}), record(2, { tag: 'samples', value: 3 })];
+    const wire = (historical: boolean) => buildDdataFrames(records, catalog, { ...options, historical }).frames
+      .flatMap((frame) => decodePayload(encodePayload({ timestamp: t0, seq: 1, metrics: frame.metrics })).metrics);
+    expect(wire(true).map((m) => m.isHistorical)).toEqual([true, true]);
+    expect(wire(false).map((m) => m.isHistorical ?? false)).toEqual([false, false]);
+  });
+
+  it('leaves event records out of the frames without counting them unroutable', () => {
+    const batch = buildDdataFrames([record(1, {}), record(2, { kind: 'event', device: 'ack', tag: 'c-1', value: '{}' }), record(3, { device: 'nope' })], catalog, options);
+    expect(batch).toMatchObject({ points: 1, unroutable: 1 });
   });
 });
 

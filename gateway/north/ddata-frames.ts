@@ -25,8 +25,9 @@ export interface DdataBatch {
   frames: DdataFrame[];
   points: number;
   /**
-   * Records that cannot travel as DDATA: devices or tags this edge node never announced in a birth
-   * (e.g. queued before a configuration change), and events (published by the event link, not here).
+   * Sample records that cannot travel as DDATA: devices or tags this edge node never announced in
+   * a birth (e.g. queued before a configuration change). Event records are not samples and are
+   * skipped, not counted: the edge node publishes them on the edge link.
    */
   unroutable: number;
   /** Values that did not fit their datatype; sent as null with BAD quality. */
@@ -35,14 +36,15 @@ export interface DdataBatch {
 
 export function buildDdataFrames(records: readonly OutboxRecord[], catalog: MetricCatalog, options: {
   maxMetricsPerFrame: number;
-  /** Samples read before this time (the session's birth) are flagged isHistorical: store-and-forward. */
-  historicalBefore: number;
+  /** Store-and-forward replay: every metric is flagged isHistorical. */
+  historical: boolean;
 }): DdataBatch {
   const byDevice = new Map<string, SparkplugMetric[]>();
   let unroutable = 0;
   let unfit = 0;
   for (const record of records) {
-    const entry = record.kind === 'sample' ? catalog.entry(record.device, record.tag) : undefined;
+    if (record.kind !== 'sample') continue;
+    const entry = catalog.entry(record.device, record.tag);
     if (!entry) {
       unroutable++;
       continue;
@@ -50,7 +52,7 @@ export function buildDdataFrames(records: readonly OutboxRecord[], catalog: Metr
     const { fields, lost } = metricValue(record, entry.datatype);
     if (lost) unfit++;
     const metric: SparkplugMetric = { alias: entry.alias, timestamp: record.ts, datatype: entry.datatype, ...fields };
-    if (record.ts < options.historicalBefore) metric.isHistorical = true;
+    if (options.historical) metric.isHistorical = true;
     let metrics = byDevice.get(record.device);
     if (!metrics) byDevice.set(record.device, (metrics = []));
     metrics.push(metric);

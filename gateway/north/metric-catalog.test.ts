@@ -9,9 +9,9 @@ describe('MetricCatalog', () => {
 
   it('assigns unique aliases after the node metrics, in sorted device and tag order', () => {
     const catalog = new MetricCatalog(devices);
-    expect(catalog.entry('alpha', 'temperature')).toMatchObject({ alias: 3, datatype: 'Double', unit: '°C' });
-    expect(catalog.entry('zeta', 'a')?.alias).toBe(4);
-    expect(catalog.entry('zeta', 'b')?.alias).toBe(5);
+    expect(catalog.entry('alpha', 'temperature')).toMatchObject({ alias: 8, datatype: 'Double', unit: '°C' });
+    expect(catalog.entry('zeta', 'a')?.alias).toBe(9);
+    expect(catalog.entry('zeta', 'b')?.alias).toBe(10);
     expect(catalog.devices().map((d) => d.name)).toEqual(['alpha', 'zeta']);
   });
 

@@ -30,9 +30,24 @@ export interface CatalogEntry extends CatalogTag {
 export const BDSEQ_METRIC = 'bdSeq';
 export const REBIRTH_METRIC = 'Node Control/Rebirth';
 
+/** The node's store-and-forward figures (node-status.ts), in NBIRTH and then in NDATA. */
+export const OUTBOX_ROWS_METRIC = 'Outbox/Rows';
+export const OUTBOX_BYTES_METRIC = 'Outbox/Bytes';
+export const OUTBOX_MAX_BYTES_METRIC = 'Outbox/Max Bytes';
+export const OUTBOX_DROPPED_METRIC = 'Outbox/Dropped';
+export const OUTBOX_BACKLOG_METRIC = 'Outbox/Backlog';
+
 /** Aliases of the node metrics (NBIRTH). 0 is avoided: it is protobuf's "not set". */
-export const nodeMetricAliases = { [BDSEQ_METRIC]: 1, [REBIRTH_METRIC]: 2 } as const;
-const FIRST_DEVICE_ALIAS = 3;
+export const nodeMetricAliases = {
+  [BDSEQ_METRIC]: 1,
+  [REBIRTH_METRIC]: 2,
+  [OUTBOX_ROWS_METRIC]: 3,
+  [OUTBOX_BYTES_METRIC]: 4,
+  [OUTBOX_MAX_BYTES_METRIC]: 5,
+  [OUTBOX_DROPPED_METRIC]: 6,
+  [OUTBOX_BACKLOG_METRIC]: 7,
+} as const;
+const FIRST_DEVICE_ALIAS = 8;
 
 const byCodePoint = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 

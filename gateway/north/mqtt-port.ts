@@ -45,8 +45,11 @@ export interface MqttSession {
   onMessage(handler: (topic: string, payload: Uint8Array) => void): void;
   /** Resolves (never rejects) with the reason once the session is over, whatever ended it. */
   readonly closed: Promise<Error>;
-  /** Clean DISCONNECT once in-flight publishes are done (or after timeoutMs); resolves when closed. */
-  end(timeoutMs?: number): Promise<void>;
+  /**
+   * Clean DISCONNECT once in-flight publishes are done (or after timeoutMs); resolves when closed.
+   * `reasonCode` is the MQTT 5 DISCONNECT reason (e.g. 4: disconnect with Will Message); ignored on 3.1.1.
+   */
+  end(timeoutMs?: number, options?: { reasonCode?: number }): Promise<void>;
   /** Drops the connection at once without DISCONNECT: the broker will publish the Will. */
   destroy(): void;
 }
@@ -142,11 +145,12 @@ class MqttJsSession implements MqttSession {
     });
   }
 
-  async end(timeoutMs = 2000): Promise<void> {
+  async end(timeoutMs = 2000, options: { reasonCode?: number } = {}): Promise<void> {
     if (this.#closedReason) return;
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<void>((resolve) => { timer = setTimeout(resolve, timeoutMs); });
-    await Promise.race([this.#client.endAsync(false).catch(() => {}), timedOut]);
+    const disconnect = options.reasonCode !== undefined && this.#client.options.protocolVersion === 5 ? { reasonCode: options.reasonCode } : undefined;
+    await Promise.race([this.#client.endAsync(false, disconnect).catch(() => {}), timedOut]);
     clearTimeout(timer);
     if (!this.#client.disconnected) this.destroy();
   }

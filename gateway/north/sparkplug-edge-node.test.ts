@@ -1,66 +1,22 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { freePort } from '../../bin/support/free-port.ts';
-import type { TagValue } from '../../connectors/connector.ts';
 import { encodePayload, sparkplugTopic } from '../../connectors/sparkplug/index.ts';
-import type { OutboxInput } from '../outbox/outbox.ts';
 import { SqliteOutbox } from '../outbox/sqlite-outbox.ts';
-import { startTestBroker, type TestBroker } from '../testing/test-broker.ts';
+import { fixtureDevices, fixtureSample, startEdgeNodeFixture, until } from '../testing/edge-node-fixture.ts';
 import { recordSparkplug } from '../testing/sparkplug-recorder.ts';
-import { connectWithMqttJs, type MqttSession } from './mqtt-port.ts';
 import { BDSEQ_META_KEY, SparkplugEdgeNode, type SparkplugEdgeNodeOptions } from './sparkplug-edge-node.ts';
 
-const devices = [{
-  name: 'shelves',
-  protocol: 'modbus',
-  tags: [
-    { name: 'B10/temperature', datatype: 'Double' as const, unit: '°C' },
-    { name: 'B10/door-open', datatype: 'Boolean' as const },
-    { name: 'samples', datatype: 'Int64' as const },
-  ],
-}];
-const ALIAS = { 'B10/door-open': 3, 'B10/temperature': 4, samples: 5 } as const;
-const sample = (tag: string, value: TagValue['value'], ts: number, extra: Partial<OutboxInput> = {}): OutboxInput =>
-  ({ device: 'shelves', tag, value, quality: 'good', ts, ...extra });
-
-async function until(what: string, check: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
-
+const devices = fixtureDevices;
+const sample = fixtureSample;
+/** Aliases 1-7 are the node's own metrics (bdSeq, Node Control/Rebirth, Outbox/...). */
+const ALIAS = { 'B10/door-open': 8, 'B10/temperature': 9, samples: 10 } as const;
 describe('SparkplugEdgeNode against an embedded broker', { timeout: 30_000 }, () => {
   const cleanups: (() => Promise<void> | void)[] = [];
   afterEach(async () => {
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
   });
 
-  async function setup(overrides: Partial<SparkplugEdgeNodeOptions> = {}) {
-    const broker = await startTestBroker(await freePort());
-    cleanups.push(() => broker.close());
-    const recorder = await recordSparkplug(broker.url);
-    cleanups.push(() => recorder.close());
-    const outbox = overrides.outbox ?? new SqliteOutbox({ path: ':memory:', maxBytes: 1 << 24 });
-    cleanups.push(() => outbox.close());
-    const sessions: MqttSession[] = [];
-    const gate = { open: Promise.resolve() };
-    const node = new SparkplugEdgeNode({
-      group: 'plant', edge: 'gw1', url: broker.url, keepaliveS: 5, batchSize: 100, maxMetricsPerFrame: 50,
-      reconnect: { initialDelayMs: 50, maxDelayMs: 200, jitter: 0.2 },
-      devices, outbox,
-      currentValue: (device, tag) => (tag === 'B10/temperature' ? { device, tag, value: 4.2, quality: 'good', ts: 1_000 } : undefined),
-      connect: async (options) => {
-        await gate.open;
-        const session = await connectWithMqttJs(options);
-        sessions.push(session);
-        return session;
-      },
-      ...overrides,
-    });
-    cleanups.push(() => node.stop({ drainTimeoutMs: 100 }));
-    return { broker, recorder, outbox, node, sessions, gate };
-  }
+  const setup = (overrides: Partial<SparkplugEdgeNodeOptions> = {}) => startEdgeNodeFixture(cleanups, overrides);
 
   it('publishes NBIRTH, a DBIRTH per device, then DDATA from the outbox, and acks it', async () => {
     const { recorder, outbox, node } = await setup();
@@ -76,6 +32,11 @@ describe('SparkplugEdgeNode against an embedded broker', { timeout: 30_000 }, ()
     expect(nbirth.payload.metrics).toEqual([
       expect.objectContaining({ name: 'bdSeq', alias: 1, datatype: 'Int64', value: 0 }),
       expect.objectContaining({ name: 'Node Control/Rebirth', alias: 2, datatype: 'Boolean', value: false }),
+      expect.objectContaining({ name: 'Outbox/Rows', alias: 3, datatype: 'Int64', value: 3 }),
+      expect.objectContaining({ name: 'Outbox/Bytes', alias: 4, datatype: 'Int64' }),
+      expect.objectContaining({ name: 'Outbox/Max Bytes', alias: 5, datatype: 'Int64', value: 1 << 24 }),
+      expect.objectContaining({ name: 'Outbox/Dropped', alias: 6, datatype: 'Int64', value: 0 }),
+      expect.objectContaining({ name: 'Outbox/Backlog', alias: 7, datatype: 'Int64', value: 3 }),
     ]);
 
     const [dbirth] = recorder.ofType('DBIRTH');

@@ -1,10 +1,19 @@
 /**
  * The north link: a Sparkplug B 3.0 edge node that drains the outbox.
  *
- * Per MQTT session: a new bdSeq in the Will (NDEATH), NCMD subscription, NBIRTH and every DBIRTH,
- * then batches of DDATA taken from the outbox. A batch is acked in the outbox only after every
- * PUBACK of its frames arrived, so a broken session replays it on the next one (the cloud dedupes
- * by group, edge, device, tag and timestamp).
+ * Per MQTT session: a new bdSeq in the Will (NDEATH); subscriptions to NCMD, the primary host's
+ * STATE (when north.primaryHostId is set) and the command channel; a wait for the host to be
+ * online; NBIRTH and every DBIRTH; then the outbox in two lanes:
+ *   - live: rows appended after this session's birth, sent as soon as they are committed;
+ *   - backlog: rows queued while the broker or the host was away, replayed oldest first, flagged
+ *     isHistorical, at most north.replay.pointsPerS, beside the live lane (store and forward).
+ * A batch leaves the outbox (ackRange) only after every PUBACK of its frames arrived, so a broken
+ * session replays it on the next one (the cloud dedupes by group, edge, device, tag and timestamp).
+ * Event rows (docs/edge-events.md) travel in the same lanes, on edgestock/v1/{group}/{edge}/{channel}.
+ *
+ * Devices: DBIRTH for every device at each birth; DDEATH when a device's link goes down
+ * [tck-id-operational-behavior-device-ddeath] and DBIRTH again when it returns. While a device is
+ * dead its live bad-quality rows are withheld (the DDEATH says it all) and counted.
  *
  * Deliberate deviation: DDATA goes at QoS 1, where [tck-id-payloads-ddata-qos] says QoS 0. The
  * PUBACK is what lets the outbox delete a row without losing it (DESIGN.md guarantees); births
@@ -14,13 +23,16 @@ import type { Logger } from 'pino';
 import type { LinkState, TagValue } from '../../connectors/connector.ts';
 import { backoffDelayMs, type BackoffPolicy } from '../../connectors/backoff.ts';
 import { sleep, systemClock, type Clock } from '../../connectors/clock.ts';
+import { EDGE_LINK_PREFIX } from '../../connectors/edge-link/index.ts';
 import { encodePayload, sparkplugTopic, type SparkplugPayload } from '../../connectors/sparkplug/index.ts';
 import type { Outbox, OutboxRecord } from '../outbox/outbox.ts';
-import { dbirthPayload, nbirthPayload, ndeathPayload } from './birth-payloads.ts';
+import { dbirthPayload, ddeathPayload, nbirthPayload, ndeathPayload } from './birth-payloads.ts';
 import { buildDdataFrames } from './ddata-frames.ts';
 import { MetricCatalog, type CatalogDevice } from './metric-catalog.ts';
 import { connectWithMqttJs, type MqttConnect, type MqttSession, type MqttTlsOptions } from './mqtt-port.ts';
 import { readNodeCommand } from './node-commands.ts';
+import { nodeStatusMetrics, type NodeStatus } from './node-status.ts';
+import { PrimaryHostGate } from './primary-host-gate.ts';
 import { WakeSignal } from './wake-signal.ts';
 
 export const BDSEQ_META_KEY = 'sparkplug.bdSeq';
@@ -35,16 +47,24 @@ export interface SparkplugEdgeNodeOptions {
   password?: string;
   clientId?: string;
   keepaliveS: number;
-  /** Largest number of outbox records per publish cycle. */
+  /** Largest number of outbox records per lane and publish cycle. */
   batchSize: number;
   maxMetricsPerFrame: number;
   reconnect: BackoffPolicy;
   /** 4 = MQTT 3.1.1 (default), 5 = MQTT 5. */
   protocolVersion?: 4 | 5;
+  /** host_id of the primary host application; set: publish only while its STATE says online. */
+  primaryHostId?: string;
+  /** Backlog replay budget, samples per second (default 20,000). Live rows are not limited. */
+  replayPointsPerS?: number;
+  /** Period of the NDATA with the node's outbox figures (default 5 s). */
+  statusIntervalMs?: number;
   devices: readonly CatalogDevice[];
   outbox: Outbox;
   /** Current (cached) value of a tag, for births. */
   currentValue: (device: string, tag: string) => TagValue | undefined;
+  /** Whether the gateway's link to a device is up; a device that is not gets a DDEATH. Default: always up. */
+  deviceUp?: (device: string) => boolean;
   logger?: Pick<Logger, 'info' | 'warn' | 'error' | 'debug'>;
   connect?: MqttConnect;
   clock?: Clock;
@@ -75,11 +95,31 @@ export interface EdgeNodeStats {
   births: number;
   framesPublished: number;
   pointsPublished: number;
+  /** Of pointsPublished, those replayed from the backlog with isHistorical. */
+  historicalPointsPublished: number;
+  eventsPublished: number;
   /** Outbox records that could not be sent as DDATA (see DdataBatch.unroutable) and were acked away. */
   unroutablePoints: number;
   unfitPoints: number;
+  /** Live bad-quality rows of a device that was dead (after its DDEATH), acked without sending. */
+  withheldPoints: number;
+  deviceDeaths: number;
+  deviceRebirths: number;
+  /** Devices whose last word in this session was a DDEATH. */
+  deadDevices: string[];
   rebirthRequests: number;
   badCommands: number;
+  /** NCMD metrics other than 'Node Control/Rebirth' (ignored). */
+  unknownCommandMetrics: number;
+  /** null: no primary host configured; else whether its STATE says online. */
+  hostOnline: boolean | null;
+  stateMessages: number;
+  /** STATE messages that were not the documented JSON, or older than the last one. */
+  badStateMessages: number;
+  /** Sessions ended because the primary host went offline. */
+  hostOfflineDisconnects: number;
+  /** Rows queued before this session's birth still to be replayed. */
+  backlogRows: number;
   lastError: string | null;
   lastPublishAt: number | null;
 }
@@ -87,6 +127,24 @@ export interface EdgeNodeStats {
 const silent = { info() {}, warn() {}, error() {}, debug() {} };
 /** After the drain deadline: time for NDEATH and DISCONNECT before the session is dropped. */
 const SHUTDOWN_GRACE_MS = 3000;
+/** MQTT 5 DISCONNECT reason code 0x04 "Disconnect with Will Message" [tck-id-payloads-ndeath-will-message-publisher-disconnect-mqtt50]. */
+const DISCONNECT_WITH_WILL = 4;
+
+class HostOfflineError extends Error {
+  constructor(hostId: string) {
+    super(`the primary host application "${hostId}" went offline`);
+    this.name = 'HostOfflineError';
+  }
+}
+
+/** Backlog boundary and replay budget of one session. */
+interface Lanes {
+  /** Rows with seq <= backlogEnd were queued before this session's birth. */
+  backlogEnd: number;
+  backlogPending: boolean;
+  tokens: number;
+  refilledAt: number;
+}
 
 export class SparkplugEdgeNode {
   readonly #o: SparkplugEdgeNodeOptions;
@@ -95,13 +153,23 @@ export class SparkplugEdgeNode {
   readonly #log: NonNullable<SparkplugEdgeNodeOptions['logger']>;
   readonly #connect: MqttConnect;
   readonly #abort = new AbortController();
-  #stats: EdgeNodeStats = {
-    linkState: 'down', bdSeq: null, sessions: 0, births: 0, framesPublished: 0, pointsPublished: 0,
-    unroutablePoints: 0, unfitPoints: 0, rebirthRequests: 0, badCommands: 0, lastError: null, lastPublishAt: null,
+  readonly #gate: PrimaryHostGate | undefined;
+  readonly #replayRate: number;
+  readonly #statusIntervalMs: number;
+  #stats: Omit<EdgeNodeStats, 'deadDevices' | 'backlogRows'> = {
+    linkState: 'down', bdSeq: null, sessions: 0, births: 0, framesPublished: 0, pointsPublished: 0, historicalPointsPublished: 0,
+    eventsPublished: 0, unroutablePoints: 0, unfitPoints: 0, withheldPoints: 0, deviceDeaths: 0, deviceRebirths: 0,
+    rebirthRequests: 0, badCommands: 0, unknownCommandMetrics: 0, hostOnline: null, stateMessages: 0, badStateMessages: 0,
+    hostOfflineDisconnects: 0, lastError: null, lastPublishAt: null,
   };
   #seq = 0;
-  #birthTs = 0;
   #rebirthRequested = false;
+  /** Devices the host was last told are alive (DBIRTH) in this session. */
+  #born = new Set<string>();
+  #lanes: Lanes | undefined;
+  #statusDueAt = 0;
+  /** Ends the current session's drain (the primary host went offline). */
+  #endSession: ((reason: Error) => void) | undefined;
   readonly #wake: WakeSignal;
   #stopping: { deadline: number } | undefined;
   #running: Promise<void> | undefined;
@@ -113,6 +181,10 @@ export class SparkplugEdgeNode {
     this.#log = options.logger ?? silent;
     this.#connect = options.connect ?? connectWithMqttJs;
     this.#wake = new WakeSignal(this.#clock);
+    this.#gate = options.primaryHostId === undefined ? undefined : new PrimaryHostGate(options.primaryHostId);
+    if (this.#gate) this.#stats.hostOnline = false;
+    this.#replayRate = options.replayPointsPerS ?? 20_000;
+    this.#statusIntervalMs = options.statusIntervalMs ?? 5000;
   }
 
   get catalog(): MetricCatalog {
@@ -128,7 +200,7 @@ export class SparkplugEdgeNode {
     });
   }
 
-  /** New rows are in the outbox. */
+  /** New rows are in the outbox, or a device link changed. */
   notify(): void {
     this.#wake.notify();
   }
@@ -151,7 +223,10 @@ export class SparkplugEdgeNode {
   }
 
   stats(): EdgeNodeStats {
-    return { ...this.#stats };
+    const deadDevices = this.#stats.linkState === 'up'
+      ? this.#catalog.devices().map((d) => d.name).filter((name) => !this.#born.has(name))
+      : [];
+    return { ...this.#stats, deadDevices, backlogRows: this.#backlogRows() };
   }
 
   /**
@@ -200,6 +275,9 @@ export class SparkplugEdgeNode {
       }
       this.#stats.bdSeq = bdSeq;
       this.#stats.sessions++;
+      let born = false;
+      let hostWentOffline = false;
+      const ended = this.#sessionEnd(session);
       try {
         // The Will now holds this bdSeq: the next session must use the next one [tck-id-payloads-nbirth-bdseq-inc].
         this.#o.outbox.setMeta(BDSEQ_META_KEY, String(bdSeq));
@@ -207,60 +285,126 @@ export class SparkplugEdgeNode {
         const ncmd = this.#topic('NCMD');
         session.onMessage((topic, payload) => {
           if (topic === ncmd) this.#onCommand(topic, payload);
+          else if (topic === this.#gate?.topic) this.#onState(payload);
           else hooks?.onMessage(topic, payload);
         });
-        await session.subscribe(ncmd, 1);
-        for (const topic of hooks?.topics ?? []) await session.subscribe(topic, 1);
-        await this.#publishBirths(session);
+        await Promise.race([session.subscribe(ncmd, 1), ended]);
+        // [tck-id-operational-behavior-primary-application-state-with-multiple-servers-state-subs]
+        if (this.#gate) await Promise.race([session.subscribe(this.#gate.topic, 1), ended]);
+        for (const topic of hooks?.topics ?? []) await Promise.race([session.subscribe(topic, 1), ended]);
+        if (this.#gate && !this.#gate.online) {
+          this.#log.info({ hostId: this.#gate.hostId }, 'waiting for the primary host application to be online before the births');
+          await this.#gate.waitOnline(ended); // [tck-id-operational-behavior-edge-node-birth-sequence-wait]
+        }
+        await Promise.race([this.#publishBirths(session, { newSession: true }), ended]);
+        born = true;
         this.#stats.linkState = 'up';
         hooks?.onUp(session);
         session.closed.then(() => hooks?.onDown());
-        this.#log.info({ bdSeq, url: this.#o.url }, 'sparkplug edge node online');
+        this.#log.info({ bdSeq, url: this.#o.url, backlogRows: this.#backlogRows() }, 'sparkplug edge node online');
         attempt = 0;
-        await this.#drain(session);
+        await this.#drain(session, ended);
       } catch (error) {
-        // Session loss, or an outbox error (I/O): either way start over with a new session.
-        if (!this.#stopping) this.#fail(error, 'MQTT session lost');
+        hostWentOffline = error instanceof HostOfflineError;
+        // Session loss, host offline, or an outbox error (I/O): either way start over with a new session.
+        if (!this.#stopping) this.#fail(error, hostWentOffline ? 'primary host offline; ending the session' : 'MQTT session lost');
+      } finally {
+        this.#endSession = undefined;
+        this.#lanes = undefined;
       }
-      if (this.#stopping) {
-        await this.#shutdown(session, bdSeq);
-        break;
+      if (this.#stopping || hostWentOffline) {
+        // [tck-id-operational-behavior-primary-application-state-with-multiple-servers-walk]: a clean
+        // end with NDEATH; with one broker configured, "the next server" is the same one again.
+        await this.#shutdown(session, bdSeq, born);
+        if (this.#stopping) break;
+        this.#stats.hostOfflineDisconnects++;
+        await this.#backoff(0);
+        continue;
       }
       session.destroy();
       await this.#backoff(attempt++);
     }
   }
 
-  async #drain(session: MqttSession): Promise<void> {
-    let onAbort = () => {};
+  /** Rejects when the session closes, stop() aborts, or the primary host goes offline. */
+  #sessionEnd(session: MqttSession): Promise<never> {
     const ended = new Promise<never>((_, reject) => {
       session.closed.then(reject);
-      onAbort = () => reject(this.#abort.signal.reason);
-      this.#abort.signal.addEventListener('abort', onAbort, { once: true });
+      this.#endSession = reject;
+      const onAbort = () => reject(this.#abort.signal.reason);
+      if (this.#abort.signal.aborted) onAbort();
+      else this.#abort.signal.addEventListener('abort', onAbort, { once: true });
+      session.closed.then(() => this.#abort.signal.removeEventListener('abort', onAbort));
     });
     ended.catch(() => {});
-    try {
-      for (;;) {
-        if (this.#rebirthRequested) await Promise.race([this.#publishBirths(session), ended]);
-        const records = this.#o.outbox.peek(this.#o.batchSize);
-        if (this.#stopping && (records.length === 0 || this.#clock.now() >= this.#stopping.deadline)) return;
-        if (records.length === 0) await Promise.race([this.#wake.wait(this.#o.idleMs ?? 1000), ended]);
-        else await Promise.race([this.#publishBatch(session, records), ended]);
+    return ended;
+  }
+
+  async #drain(session: MqttSession, ended: Promise<never>): Promise<void> {
+    const lanes = this.#lanes!;
+    for (;;) {
+      if (this.#rebirthRequested) await Promise.race([this.#publishBirths(session, { newSession: false }), ended]);
+      if (this.#clock.now() >= this.#statusDueAt) await Promise.race([this.#publishStatus(session), ended]);
+      await Promise.race([this.#reviveDevices(session), ended]);
+      const live = this.#o.outbox.peek(this.#o.batchSize, { afterSeq: lanes.backlogEnd });
+      const backlog = this.#takeBacklog(lanes);
+      if (this.#stopping && ((live.length === 0 && backlog.length === 0) || this.#clock.now() >= this.#stopping.deadline)) return;
+      if (live.length === 0 && backlog.length === 0) {
+        if (!lanes.backlogPending) await Promise.race([this.#buryDevices(session), ended]);
+        const untilStatus = Math.max(1, this.#statusDueAt - this.#clock.now());
+        const untilTokens = lanes.backlogPending ? Math.max(1, Math.ceil((1 - lanes.tokens) * 1000 / this.#replayRate)) : Infinity;
+        await Promise.race([this.#wake.wait(Math.min(this.#o.idleMs ?? 1000, untilStatus, untilTokens)), ended]);
+        continue;
       }
-    } finally {
-      this.#abort.signal.removeEventListener('abort', onAbort);
+      await Promise.race([Promise.all([this.#publishRecords(session, live, false), this.#publishRecords(session, backlog, true)]), ended]);
+      if (live.length > 0) this.#o.outbox.ackRange(live[0].seq, live[live.length - 1].seq);
+      if (backlog.length > 0) this.#o.outbox.ackRange(backlog[0].seq, backlog[backlog.length - 1].seq);
+      if (!lanes.backlogPending) await Promise.race([this.#buryDevices(session), ended]);
     }
   }
 
-  async #publishBatch(session: MqttSession, records: OutboxRecord[]): Promise<void> {
-    const batch = buildDdataFrames(records, this.#catalog, { maxMetricsPerFrame: this.#o.maxMetricsPerFrame, historicalBefore: this.#birthTs });
+  /** The next backlog rows the replay budget allows (a token bucket holding at most one second). */
+  #takeBacklog(lanes: Lanes): OutboxRecord[] {
+    if (!lanes.backlogPending) return [];
+    const now = this.#clock.now();
+    lanes.tokens = Math.min(this.#replayRate, lanes.tokens + ((now - lanes.refilledAt) * this.#replayRate) / 1000);
+    lanes.refilledAt = now;
+    const allowed = Math.min(this.#o.batchSize, Math.floor(lanes.tokens));
+    if (allowed < 1) return [];
+    const rows = this.#o.outbox.peek(allowed, { throughSeq: lanes.backlogEnd });
+    if (rows.length === 0) {
+      lanes.backlogPending = false;
+      this.#log.info({}, 'store-and-forward backlog replayed');
+    }
+    lanes.tokens -= rows.length;
+    return rows;
+  }
+
+  async #publishRecords(session: MqttSession, records: OutboxRecord[], historical: boolean): Promise<void> {
+    if (records.length === 0) return;
+    let samples = records.filter((r) => r.kind === 'sample');
+    if (!historical) {
+      // A good value from a dead device means its link is back: announce it before its data.
+      const revived = new Set(samples.filter((r) => !this.#born.has(r.device) && r.quality === 'good' && this.#catalog.entries(r.device).length > 0).map((r) => r.device));
+      await Promise.all([...revived].map((device) => this.#publishDeviceBirth(session, device)));
+      const kept = samples.filter((r) => this.#born.has(r.device) || this.#catalog.entries(r.device).length === 0);
+      this.#stats.withheldPoints += samples.length - kept.length;
+      samples = kept;
+    }
+    // Historical rows go even for a device that is dead now: they were read while it was alive.
+    const batch = buildDdataFrames(samples, this.#catalog, { maxMetricsPerFrame: this.#o.maxMetricsPerFrame, historical });
     const timestamp = this.#clock.now();
+    const events = records.filter((r) => r.kind === 'event');
     // Pipelined: every frame is written before the first PUBACK is awaited.
-    await Promise.all(batch.frames.map((frame) =>
-      this.#publish(session, this.#topic('DDATA', frame.device), { timestamp, seq: this.#nextSeq(), metrics: frame.metrics }, 1)));
-    this.#o.outbox.ack(records[records.length - 1].seq);
+    await Promise.all([
+      ...batch.frames.map((frame) =>
+        this.#publish(session, this.#topic('DDATA', frame.device), { timestamp, seq: this.#nextSeq(), metrics: frame.metrics }, 1)),
+      ...events.map((event) => session.publish(`${EDGE_LINK_PREFIX}/${this.#o.group}/${this.#o.edge}/${event.device}`, Buffer.from(String(event.value)), 1)),
+    ]);
     this.#stats.framesPublished += batch.frames.length;
     this.#stats.pointsPublished += batch.points;
+    if (historical) this.#stats.historicalPointsPublished += batch.points;
+    this.#stats.eventsPublished += events.length;
     this.#stats.lastPublishAt = timestamp;
     if (batch.unroutable > 0) {
       this.#stats.unroutablePoints += batch.unroutable;
@@ -269,40 +413,121 @@ export class SparkplugEdgeNode {
     this.#stats.unfitPoints += batch.unfit;
   }
 
-  /** NBIRTH then one DBIRTH per device, before any DDATA [tck-id-payloads-dbirth-order]. */
-  async #publishBirths(session: MqttSession): Promise<void> {
+  /**
+   * NBIRTH then one DBIRTH per device, before any DDATA [tck-id-payloads-dbirth-order]. A new
+   * session also draws the line between backlog and live rows.
+   */
+  async #publishBirths(session: MqttSession, options: { newSession: boolean }): Promise<void> {
     const timestamp = this.#clock.now();
     const bdSeq = this.#stats.bdSeq ?? 0;
     this.#rebirthRequested = false;
-    this.#seq = 0; // [tck-id-payloads-nbirth-seq]: NBIRTH is seq 0; every later message counts on from it.
-    this.#birthTs = timestamp;
-    // [tck-id-payloads-nbirth-qos], [tck-id-payloads-dbirth-qos]: QoS 0, not retained.
-    const births = [this.#publish(session, this.#topic('NBIRTH'), nbirthPayload(bdSeq, timestamp), 0)];
-    for (const device of this.#catalog.devices()) {
-      const payload = dbirthPayload({ device, catalog: this.#catalog, seq: this.#nextSeq(), timestamp, current: this.#o.currentValue });
-      births.push(this.#publish(session, this.#topic('DBIRTH', device.name), payload, 0));
+    if (options.newSession) {
+      const backlogEnd = this.#o.outbox.lastSeq();
+      this.#lanes = { backlogEnd, backlogPending: this.#o.outbox.count({ throughSeq: backlogEnd }) > 0, tokens: 0, refilledAt: timestamp };
     }
+    this.#seq = 0; // [tck-id-payloads-nbirth-seq]: NBIRTH is seq 0; every later message counts on from it.
+    // [tck-id-payloads-nbirth-qos], [tck-id-payloads-dbirth-qos]: QoS 0, not retained.
+    const births = [this.#publish(session, this.#topic('NBIRTH'), nbirthPayload(bdSeq, timestamp, this.#status()), 0)];
+    this.#born.clear();
+    for (const device of this.#catalog.devices()) births.push(this.#publishDeviceBirth(session, device.name, timestamp));
+    this.#statusDueAt = timestamp + this.#statusIntervalMs;
     await Promise.all(births);
     this.#stats.births++;
+  }
+
+  #publishDeviceBirth(session: MqttSession, name: string, timestamp = this.#clock.now()): Promise<void> {
+    const device = this.#catalog.devices().find((d) => d.name === name);
+    if (!device) return Promise.resolve();
+    if (this.#stats.linkState === 'up') this.#stats.deviceRebirths++;
+    this.#born.add(name);
+    const payload = dbirthPayload({ device, catalog: this.#catalog, seq: this.#nextSeq(), timestamp, current: this.#o.currentValue });
+    return this.#publish(session, this.#topic('DBIRTH', name), payload, 0);
+  }
+
+  /** DBIRTH for each dead device whose link is up again. */
+  async #reviveDevices(session: MqttSession): Promise<void> {
+    const deviceUp = this.#o.deviceUp;
+    if (!deviceUp) return;
+    const back = this.#catalog.devices().filter((d) => !this.#born.has(d.name) && deviceUp(d.name));
+    if (back.length === 0) return;
+    this.#log.info({ devices: back.map((d) => d.name) }, 'device links are back: DBIRTH');
+    await Promise.all(back.map((d) => this.#publishDeviceBirth(session, d.name)));
+  }
+
+  /**
+   * DDEATH for each born device whose link is down [tck-id-operational-behavior-device-ddeath].
+   * Only once the backlog is replayed: its rows may still be that device's history.
+   */
+  async #buryDevices(session: MqttSession): Promise<void> {
+    const deviceUp = this.#o.deviceUp;
+    if (!deviceUp) return;
+    const gone = this.#catalog.devices().filter((d) => this.#born.has(d.name) && !deviceUp(d.name));
+    if (gone.length === 0) return;
+    this.#log.info({ devices: gone.map((d) => d.name) }, 'device links are down: DDEATH');
+    const timestamp = this.#clock.now();
+    await Promise.all(gone.map((d) => {
+      this.#born.delete(d.name);
+      this.#stats.deviceDeaths++;
+      // [tck-id-topics-ddeath-mqtt]: QoS 0, not retained, like the births.
+      return this.#publish(session, this.#topic('DDEATH', d.name), ddeathPayload(this.#nextSeq(), timestamp), 0);
+    }));
+  }
+
+  /** NDATA with the outbox figures (node-status.ts); QoS 0 like any NDATA. */
+  async #publishStatus(session: MqttSession): Promise<void> {
+    const timestamp = this.#clock.now();
+    this.#statusDueAt = timestamp + this.#statusIntervalMs;
+    await this.#publish(session, this.#topic('NDATA'), { timestamp, seq: this.#nextSeq(), metrics: nodeStatusMetrics(this.#status(), timestamp, 'data') }, 0);
+  }
+
+  #status(): NodeStatus {
+    const { rows, bytes, maxBytes, dropped } = this.#o.outbox.stats();
+    return { rows, bytes, maxBytes, dropped, backlog: this.#backlogRows() };
+  }
+
+  #backlogRows(): number {
+    const lanes = this.#lanes;
+    if (lanes === undefined) return this.#o.outbox.stats().rows;
+    return lanes.backlogPending ? this.#o.outbox.count({ throughSeq: lanes.backlogEnd }) : 0;
   }
 
   #publish(session: MqttSession, topic: string, payload: SparkplugPayload, qos: 0 | 1): Promise<void> {
     return session.publish(topic, encodePayload(payload), qos);
   }
 
-  async #shutdown(session: MqttSession, bdSeq: number): Promise<void> {
+  async #shutdown(session: MqttSession, bdSeq: number, born: boolean): Promise<void> {
     if (this.#abort.signal.aborted) {
       session.destroy(); // out of time: the broker publishes the Will instead
       return;
     }
-    try {
-      const ndeath = this.#publish(session, this.#topic('NDEATH'), ndeathPayload(bdSeq, this.#clock.now()), 1);
-      await Promise.race([ndeath, sleep(SHUTDOWN_GRACE_MS / 2, { clock: this.#clock })]);
-    } catch (error) {
-      this.#log.debug({ err: error }, 'NDEATH not acknowledged before disconnect');
+    if ((this.#o.protocolVersion ?? 4) === 5) {
+      // MQTT 5: DISCONNECT with reason "Disconnect with Will Message"; the broker sends the NDEATH.
+      await session.end(SHUTDOWN_GRACE_MS, { reasonCode: DISCONNECT_WITH_WILL });
+    } else {
+      // MQTT 3.1.1: NDEATH before DISCONNECT [tck-id-payloads-ndeath-will-message-publisher-disconnect-mqtt311].
+      try {
+        const ndeath = this.#publish(session, this.#topic('NDEATH'), ndeathPayload(bdSeq, this.#clock.now()), 1);
+        await Promise.race([ndeath, sleep(SHUTDOWN_GRACE_MS / 2, { clock: this.#clock })]);
+      } catch (error) {
+        this.#log.debug({ err: error }, 'NDEATH not acknowledged before disconnect');
+      }
+      await session.end(SHUTDOWN_GRACE_MS / 2);
     }
-    await session.end(SHUTDOWN_GRACE_MS / 2);
-    this.#log.info({ bdSeq }, 'sparkplug edge node disconnected');
+    this.#log.info({ bdSeq, born }, 'sparkplug edge node disconnected');
+  }
+
+  #onState(payload: Uint8Array): void {
+    const gate = this.#gate!;
+    this.#stats.stateMessages++;
+    const verdict = gate.apply(payload);
+    if (verdict === 'invalid' || verdict === 'stale') {
+      this.#stats.badStateMessages++;
+      this.#log.warn({ topic: gate.topic, verdict }, 'ignored a STATE message (not {"online", "timestamp"} JSON, or older than the last one)');
+      return;
+    }
+    this.#stats.hostOnline = verdict === 'online';
+    this.#log.info({ hostId: gate.hostId, online: this.#stats.hostOnline }, 'primary host application STATE');
+    if (verdict === 'offline' && this.#stats.linkState === 'up') this.#endSession?.(new HostOfflineError(gate.hostId));
   }
 
   #onCommand(topic: string, payload: Uint8Array): void {
@@ -310,7 +535,13 @@ export class SparkplugEdgeNode {
     if ('error' in command) {
       this.#stats.badCommands++;
       this.#log.warn({ topic, err: command.error }, 'ignored an NCMD that is not a valid Sparkplug B payload');
-    } else if (command.rebirth) {
+      return;
+    }
+    if (command.unknown.length > 0) {
+      this.#stats.unknownCommandMetrics += command.unknown.length;
+      this.#log.warn({ topic, metrics: command.unknown }, 'ignored NCMD metrics this edge node does not define');
+    }
+    if (command.rebirth) {
       this.#log.info({ topic }, 'rebirth requested by NCMD');
       this.requestRebirth();
     }
@@ -343,9 +574,9 @@ export class SparkplugEdgeNode {
     return this.#seq;
   }
 
-  #topic(type: 'NBIRTH' | 'NDEATH' | 'NCMD'): string;
-  #topic(type: 'DBIRTH' | 'DDATA', device: string): string;
-  #topic(type: 'NBIRTH' | 'NDEATH' | 'NCMD' | 'DBIRTH' | 'DDATA', device?: string): string {
+  #topic(type: 'NBIRTH' | 'NDEATH' | 'NCMD' | 'NDATA'): string;
+  #topic(type: 'DBIRTH' | 'DDATA' | 'DDEATH', device: string): string;
+  #topic(type: 'NBIRTH' | 'NDEATH' | 'NCMD' | 'NDATA' | 'DBIRTH' | 'DDATA' | 'DDEATH', device?: string): string {
     return sparkplugTopic({ group: this.#o.group, edge: this.#o.edge, type, device });
   }
 }

@@ -112,6 +112,43 @@ export function describeOutboxConformance(name: string, createHarness: () => Out
       expect(outbox.stats()).toMatchObject({ rows: 0, bytes: 0, acked: 4, oldestTs: null });
     });
 
+    it('peeks and counts within a seq window', () => {
+      const outbox = fresh();
+      outbox.append(Array.from({ length: 6 }, (_, i) => sample(i)));
+      const seqs = outbox.peek(10).map((r) => r.seq);
+      expect(outbox.peek(10, { afterSeq: seqs[3] }).map((r) => r.seq)).toEqual(seqs.slice(4));
+      expect(outbox.peek(10, { throughSeq: seqs[1] }).map((r) => r.seq)).toEqual(seqs.slice(0, 2));
+      expect(outbox.peek(2, { afterSeq: seqs[0], throughSeq: seqs[4] }).map((r) => r.seq)).toEqual(seqs.slice(1, 3));
+      expect(outbox.count({ throughSeq: seqs[2] })).toBe(3);
+      expect(outbox.count({ afterSeq: seqs[2] })).toBe(3);
+      expect(outbox.count()).toBe(6);
+    });
+
+    it('ackRange removes only the records in the range, leaving older ones queued', () => {
+      const outbox = fresh();
+      outbox.append(Array.from({ length: 6 }, (_, i) => sample(i)));
+      const seqs = outbox.peek(10).map((r) => r.seq);
+      const bytesBefore = outbox.stats().bytes;
+      outbox.ackRange(seqs[3], seqs[4]);
+      expect(outbox.peek(10).map((r) => r.seq)).toEqual([seqs[0], seqs[1], seqs[2], seqs[5]]);
+      expect(outbox.stats()).toMatchObject({ rows: 4, acked: 2 });
+      expect(outbox.stats().bytes).toBeLessThan(bytesBefore);
+      outbox.ackRange(seqs[3], seqs[4]); // again: a no-op
+      outbox.ackRange(seqs[2], seqs[1]); // empty range: a no-op
+      expect(outbox.stats()).toMatchObject({ rows: 4, acked: 2 });
+    });
+
+    it('lastSeq is the newest seq ever appended, kept after acks and reopening', () => {
+      harness = createHarness();
+      const first = open();
+      expect(first.lastSeq()).toBe(0);
+      const last = first.append([sample(0), sample(1)]);
+      first.ack(last);
+      expect(first.lastSeq()).toBe(last);
+      first.close();
+      expect(open().lastSeq()).toBe(last);
+    });
+
     it('never reuses a seq, even after the outbox was emptied', () => {
       const outbox = fresh();
       const first = outbox.append([sample(0), sample(1)]);

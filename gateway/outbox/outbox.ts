@@ -5,10 +5,15 @@
  */
 import type { TagValue } from '../../connectors/connector.ts';
 
-/** What a record carries. 'sample' is telemetry; 'event' is reserved for edge events. */
+/**
+ * What a record carries. 'sample' is telemetry: device/tag name the Sparkplug device and metric.
+ * 'event' is an edge event or command acknowledgement (docs/edge-events.md): `device` holds the
+ * edge-link channel (the last topic level, e.g. 'ack', 'event', 'config'), `tag` the message id
+ * and `value` the JSON text published as is.
+ */
 export type OutboxKind = 'sample' | 'event';
 
-/** One record to append: a tag reading (device/tag name the Sparkplug device and metric). */
+/** One record to append. */
 export interface OutboxInput extends TagValue {
   /** Defaults to 'sample'. */
   kind?: OutboxKind;
@@ -36,13 +41,28 @@ export interface OutboxStats {
   oldestTs: number | null;
 }
 
+/** A window of seqs: afterSeq < seq <= throughSeq; either bound may be left open. */
+export interface SeqRange {
+  afterSeq?: number;
+  throughSeq?: number;
+}
+
 export interface Outbox {
   /** Appends in order in one committed transaction; returns the seq of the last record (or the current last seq when `records` is empty). */
   append(records: readonly OutboxInput[]): number;
-  /** Up to `limit` records, oldest first. Does not remove them. */
-  peek(limit: number): OutboxRecord[];
+  /** Up to `limit` records (within `range`, when given), oldest first. Does not remove them. */
+  peek(limit: number, range?: SeqRange): OutboxRecord[];
   /** Removes every record with seq <= uptoSeq. Acking an already acked seq is a no-op. */
   ack(uptoSeq: number): void;
+  /**
+   * Removes every record with fromSeq <= seq <= throughSeq, leaving older ones queued: how live
+   * data is acknowledged while a backlog is still being replayed.
+   */
+  ackRange(fromSeq: number, throughSeq: number): void;
+  /** Queued records within `range` (all when omitted). */
+  count(range?: SeqRange): number;
+  /** The seq of the newest record ever appended (0 before the first); survives reopening. */
+  lastSeq(): number;
   stats(): OutboxStats;
   /** Small durable key/value store for state that must survive restarts (e.g. Sparkplug bdSeq). */
   getMeta(key: string): string | undefined;

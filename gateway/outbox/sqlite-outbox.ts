@@ -14,7 +14,7 @@
  */
 import Database from 'better-sqlite3';
 import type { Quality, TagScalar } from '../../connectors/connector.ts';
-import type { Outbox, OutboxInput, OutboxKind, OutboxRecord, OutboxStats } from './outbox.ts';
+import type { Outbox, OutboxInput, OutboxKind, OutboxRecord, OutboxStats, SeqRange } from './outbox.ts';
 
 export type SqliteSynchronous = 'FULL' | 'NORMAL';
 
@@ -65,7 +65,7 @@ export class SqliteOutbox implements Outbox {
   #lastSeq = 0;
   readonly #statements: ReturnType<typeof prepareStatements>;
   readonly #appendTx: (records: readonly OutboxInput[]) => AppendOutcome;
-  readonly #ackTx: (uptoSeq: number) => { n: number; b: number };
+  readonly #ackTx: (fromSeq: number, throughSeq: number) => { n: number; b: number };
 
   constructor(options: SqliteOutboxOptions) {
     this.#maxBytes = options.maxBytes;
@@ -114,9 +114,9 @@ export class SqliteOutbox implements Outbox {
       return outcome;
     });
 
-    this.#ackTx = this.#db.transaction((uptoSeq: number) => {
-      const totals = s.sumUpTo.get(uptoSeq) as { n: number; b: number };
-      if (totals.n > 0) s.deleteUpTo.run(uptoSeq);
+    this.#ackTx = this.#db.transaction((fromSeq: number, throughSeq: number) => {
+      const totals = s.sumRange.get(fromSeq, throughSeq) as { n: number; b: number };
+      if (totals.n > 0) s.deleteRange.run(fromSeq, throughSeq);
       return totals;
     });
   }
@@ -132,16 +132,32 @@ export class SqliteOutbox implements Outbox {
     return c.lastSeq;
   }
 
-  peek(limit: number): OutboxRecord[] {
-    const rows = this.#statements.peek.all(Math.max(0, Math.floor(limit))) as Row[];
+  peek(limit: number, range: SeqRange = {}): OutboxRecord[] {
+    const [after, through] = bounds(range);
+    const rows = this.#statements.peek.all(after, through, Math.max(0, Math.floor(limit))) as Row[];
     return rows.map(toRecord);
   }
 
   ack(uptoSeq: number): void {
-    const { n, b } = this.#ackTx(uptoSeq);
+    this.ackRange(0, uptoSeq);
+  }
+
+  ackRange(fromSeq: number, throughSeq: number): void {
+    if (throughSeq < fromSeq) return;
+    const { n, b } = this.#ackTx(fromSeq, throughSeq);
     this.#rows -= n;
     this.#bytes -= b;
     this.#acked += n;
+  }
+
+  count(range: SeqRange = {}): number {
+    if (range.afterSeq === undefined && range.throughSeq === undefined) return this.#rows;
+    const [after, through] = bounds(range);
+    return (this.#statements.countRange.get(after, through) as { n: number }).n;
+  }
+
+  lastSeq(): number {
+    return this.#lastSeq;
   }
 
   stats(): OutboxStats {
@@ -181,16 +197,23 @@ const SCHEMA = `
 function prepareStatements(db: Database.Database) {
   return {
     insert: db.prepare('INSERT INTO outbox (kind, device, tag, value, vtype, quality, ts, error, size) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)'),
-    peek: db.prepare('SELECT seq, kind, device, tag, value, vtype, quality, ts, error FROM outbox ORDER BY seq LIMIT ?'),
+    peek: db.prepare('SELECT seq, kind, device, tag, value, vtype, quality, ts, error FROM outbox WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ?'),
+    countRange: db.prepare('SELECT COUNT(*) AS n FROM outbox WHERE seq > ? AND seq <= ?'),
     oldest: db.prepare('SELECT seq, size FROM outbox ORDER BY seq'),
     oldestTs: db.prepare('SELECT ts FROM outbox ORDER BY seq LIMIT 1'),
     deleteUpTo: db.prepare('DELETE FROM outbox WHERE seq <= ?'),
-    sumUpTo: db.prepare('SELECT COUNT(*) AS n, COALESCE(SUM(size), 0) AS b FROM outbox WHERE seq <= ?'),
+    sumRange: db.prepare('SELECT COUNT(*) AS n, COALESCE(SUM(size), 0) AS b FROM outbox WHERE seq >= ? AND seq <= ?'),
+    deleteRange: db.prepare('DELETE FROM outbox WHERE seq >= ? AND seq <= ?'),
     sumAll: db.prepare('SELECT COUNT(*) AS n, COALESCE(SUM(size), 0) AS b FROM outbox'),
     lastSeq: db.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'outbox'"),
     getMeta: db.prepare('SELECT value FROM meta WHERE key = ?'),
     setMeta: db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'),
   };
+}
+
+/** SQLite integers are 64-bit: open bounds become the widest window a seq can fall in. */
+function bounds(range: SeqRange): [number, number] {
+  return [range.afterSeq ?? -1, range.throughSeq ?? Number.MAX_SAFE_INTEGER];
 }
 
 function rowSize(r: OutboxInput): number {

@@ -18,7 +18,7 @@ export interface SparkplugRecorder {
   ofType(type: string): RecordedMessage[];
   /** Resolves with the first recorded message (from `from` on) that matches, or rejects after timeoutMs. */
   waitFor(predicate: (m: RecordedMessage) => boolean, options?: { timeoutMs?: number; from?: number }): Promise<RecordedMessage>;
-  publish(topic: string, payload: Uint8Array): Promise<void>;
+  publish(topic: string, payload: Uint8Array, options?: { qos?: 0 | 1; retain?: boolean }): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -62,8 +62,8 @@ export async function recordSparkplug(url: string, topic = 'spBv1.0/#'): Promise
         if (!check()) listeners.add(check);
       });
     },
-    async publish(t, payload) {
-      await client.publishAsync(t, Buffer.from(payload), { qos: 0 });
+    async publish(t, payload, options = {}) {
+      await client.publishAsync(t, Buffer.from(payload), { qos: options.qos ?? 0, retain: options.retain ?? false });
     },
     close: () => client.endAsync(true),
   };

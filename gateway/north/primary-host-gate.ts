@@ -1,0 +1,80 @@
+/**
+ * The primary host application's STATE, as an edge node sees it (Sparkplug 3.0 "Primary Host
+ * Application STATE"): retained JSON `{"online": boolean, "timestamp": ms}` on
+ * `spBv1.0/STATE/<host_id>`. The edge node publishes its births only once the host says online
+ * [tck-id-operational-behavior-edge-node-birth-sequence-wait] and ends its session when the host
+ * goes offline [tck-id-operational-behavior-primary-application-state-with-multiple-servers-walk].
+ */
+import { sparkplugStateTopic } from '../../connectors/sparkplug/index.ts';
+
+export interface HostState {
+  online: boolean;
+  /** When the host published it, ms since the Unix epoch. */
+  timestamp: number;
+}
+
+export type StateVerdict = 'online' | 'offline' | 'stale' | 'invalid';
+
+/** Reads a STATE payload; anything but the documented JSON is an error naming what is wrong. */
+export function readHostState(payload: Uint8Array): HostState | { error: string } {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(payload).toString('utf8'));
+  } catch {
+    return { error: 'STATE payload is not JSON; expected {"online": true|false, "timestamp": <ms>}' };
+  }
+  const state = parsed as Partial<HostState> | null;
+  if (typeof state !== 'object' || state === null || typeof state.online !== 'boolean') {
+    return { error: 'STATE payload lacks a boolean "online"' };
+  }
+  if (typeof state.timestamp !== 'number' || !Number.isFinite(state.timestamp)) {
+    return { error: 'STATE payload lacks a numeric "timestamp"' };
+  }
+  return { online: state.online, timestamp: state.timestamp };
+}
+
+export class PrimaryHostGate {
+  readonly topic: string;
+  #latest: HostState | undefined;
+  #waiters = new Set<() => void>();
+
+  constructor(readonly hostId: string) {
+    this.topic = sparkplugStateTopic(hostId);
+  }
+
+  get online(): boolean {
+    return this.#latest?.online === true;
+  }
+
+  get latest(): HostState | undefined {
+    return this.#latest;
+  }
+
+  /**
+   * Applies one STATE message. A message older than the newest one seen is 'stale' and changes
+   * nothing: a retained STATE from a host's previous session must not undo its current one.
+   */
+  apply(payload: Uint8Array): StateVerdict {
+    const state = readHostState(payload);
+    if ('error' in state) return 'invalid';
+    if (this.#latest && state.timestamp < this.#latest.timestamp) return 'stale';
+    this.#latest = state;
+    if (state.online) for (const wake of this.#waiters) wake();
+    return state.online ? 'online' : 'offline';
+  }
+
+  /** Resolves once the host is online; rejects when `ended` rejects first. */
+  async waitOnline(ended: Promise<never>): Promise<void> {
+    if (this.online) return;
+    let wake = () => {};
+    const online = new Promise<void>((resolve) => {
+      wake = resolve;
+      this.#waiters.add(wake);
+    });
+    try {
+      await Promise.race([online, ended]);
+    } finally {
+      this.#waiters.delete(wake);
+    }
+  }
+}
