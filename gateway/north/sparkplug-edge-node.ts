@@ -19,9 +19,7 @@
  * PUBACK is what lets the outbox delete a row without losing it (DESIGN.md guarantees); births
  * stay at QoS 0 as the spec requires, ordered before the data on the same connection.
  */
-import type { Logger } from 'pino';
-import type { LinkState, TagValue } from '../../connectors/connector.ts';
-import { backoffDelayMs, type BackoffPolicy } from '../../connectors/backoff.ts';
+import { backoffDelayMs } from '../../connectors/backoff.ts';
 import { sleep, systemClock, type Clock } from '../../connectors/clock.ts';
 import { EDGE_LINK_PREFIX } from '../../connectors/edge-link/index.ts';
 import { encodePayload, sparkplugTopic, type SparkplugPayload } from '../../connectors/sparkplug/index.ts';
@@ -29,100 +27,17 @@ import type { Outbox, OutboxRecord } from '../outbox/outbox.ts';
 import { dbirthPayload, ddeathPayload, nbirthPayload, ndeathPayload } from './birth-payloads.ts';
 import { buildDdataFrames } from './ddata-frames.ts';
 import { MetricCatalog, type CatalogDevice } from './metric-catalog.ts';
-import { connectWithMqttJs, type MqttConnect, type MqttSession, type MqttTlsOptions } from './mqtt-port.ts';
+import { connectWithMqttJs, type MqttConnect, type MqttSession } from './mqtt-port.ts';
 import { readNodeCommand } from './node-commands.ts';
 import { nodeStatusMetrics, type NodeStatus } from './node-status.ts';
 import { PrimaryHostGate } from './primary-host-gate.ts';
+import { ReplayLanes } from './replay-lanes.ts';
 import { WakeSignal } from './wake-signal.ts';
+import type { EdgeNodeStats, SparkplugEdgeNodeOptions } from './edge-node-types.ts';
+
+export type { EdgeNodeStats, SessionHooks, SparkplugEdgeNodeOptions } from './edge-node-types.ts';
 
 export const BDSEQ_META_KEY = 'sparkplug.bdSeq';
-
-export interface SparkplugEdgeNodeOptions {
-  group: string;
-  edge: string;
-  url: string;
-  /** For mqtts:// URLs. */
-  tls?: MqttTlsOptions;
-  username?: string;
-  password?: string;
-  clientId?: string;
-  keepaliveS: number;
-  /** Largest number of outbox records per lane and publish cycle. */
-  batchSize: number;
-  maxMetricsPerFrame: number;
-  reconnect: BackoffPolicy;
-  /** 4 = MQTT 3.1.1 (default), 5 = MQTT 5. */
-  protocolVersion?: 4 | 5;
-  /** host_id of the primary host application; set: publish only while its STATE says online. */
-  primaryHostId?: string;
-  /** Backlog replay budget, samples per second (default 20,000). Live rows are not limited. */
-  replayPointsPerS?: number;
-  /** Period of the NDATA with the node's outbox figures (default 5 s). */
-  statusIntervalMs?: number;
-  devices: readonly CatalogDevice[];
-  outbox: Outbox;
-  /** Current (cached) value of a tag, for births. */
-  currentValue: (device: string, tag: string) => TagValue | undefined;
-  /** Whether the gateway's link to a device is up; a device that is not gets a DDEATH. Default: always up. */
-  deviceUp?: (device: string) => boolean;
-  logger?: Pick<Logger, 'info' | 'warn' | 'error' | 'debug'>;
-  connect?: MqttConnect;
-  clock?: Clock;
-  random?: () => number;
-  /** Longest wait for new rows before looking at the outbox again (safety net; notify() wakes sooner). */
-  idleMs?: number;
-  connectTimeoutMs?: number;
-  /** More of the gateway on the same MQTT session (the command channel, docs/gateway-commands.md). */
-  sessionHooks?: SessionHooks;
-}
-
-/**
- * Lets another part speak on the edge node's MQTT session: its topics are subscribed with the
- * NCMD one, `onUp` runs after the births of each session, `onDown` when that session is over.
- */
-export interface SessionHooks {
-  topics: readonly string[];
-  onMessage(topic: string, payload: Uint8Array): void;
-  onUp(session: MqttSession): void;
-  onDown(): void;
-}
-
-export interface EdgeNodeStats {
-  linkState: LinkState;
-  /** bdSeq of the current (or last) session. */
-  bdSeq: number | null;
-  sessions: number;
-  births: number;
-  framesPublished: number;
-  pointsPublished: number;
-  /** Of pointsPublished, those replayed from the backlog with isHistorical. */
-  historicalPointsPublished: number;
-  eventsPublished: number;
-  /** Outbox records that could not be sent as DDATA (see DdataBatch.unroutable) and were acked away. */
-  unroutablePoints: number;
-  unfitPoints: number;
-  /** Live bad-quality rows of a device that was dead (after its DDEATH), acked without sending. */
-  withheldPoints: number;
-  deviceDeaths: number;
-  deviceRebirths: number;
-  /** Devices whose last word in this session was a DDEATH. */
-  deadDevices: string[];
-  rebirthRequests: number;
-  badCommands: number;
-  /** NCMD metrics other than 'Node Control/Rebirth' (ignored). */
-  unknownCommandMetrics: number;
-  /** null: no primary host configured; else whether its STATE says online. */
-  hostOnline: boolean | null;
-  stateMessages: number;
-  /** STATE messages that were not the documented JSON, or older than the last one. */
-  badStateMessages: number;
-  /** Sessions ended because the primary host went offline. */
-  hostOfflineDisconnects: number;
-  /** Rows queued before this session's birth still to be replayed. */
-  backlogRows: number;
-  lastError: string | null;
-  lastPublishAt: number | null;
-}
 
 const silent = { info() {}, warn() {}, error() {}, debug() {} };
 /** After the drain deadline: time for NDEATH and DISCONNECT before the session is dropped. */
@@ -135,15 +50,6 @@ class HostOfflineError extends Error {
     super(`the primary host application "${hostId}" went offline`);
     this.name = 'HostOfflineError';
   }
-}
-
-/** Backlog boundary and replay budget of one session. */
-interface Lanes {
-  /** Rows with seq <= backlogEnd were queued before this session's birth. */
-  backlogEnd: number;
-  backlogPending: boolean;
-  tokens: number;
-  refilledAt: number;
 }
 
 export class SparkplugEdgeNode {
@@ -166,7 +72,7 @@ export class SparkplugEdgeNode {
   #rebirthRequested = false;
   /** Devices the host was last told are alive (DBIRTH) in this session. */
   #born = new Set<string>();
-  #lanes: Lanes | undefined;
+  #lanes: ReplayLanes | undefined;
   #statusDueAt = 0;
   /** Ends the current session's drain (the primary host went offline). */
   #endSession: ((reason: Error) => void) | undefined;
@@ -342,18 +248,22 @@ export class SparkplugEdgeNode {
 
   async #drain(session: MqttSession, ended: Promise<never>): Promise<void> {
     const lanes = this.#lanes!;
+    let backlogWasPending = lanes.backlogPending;
     for (;;) {
       if (this.#rebirthRequested) await Promise.race([this.#publishBirths(session, { newSession: false }), ended]);
       if (this.#clock.now() >= this.#statusDueAt) await Promise.race([this.#publishStatus(session), ended]);
       await Promise.race([this.#reviveDevices(session), ended]);
-      const live = this.#o.outbox.peek(this.#o.batchSize, { afterSeq: lanes.backlogEnd });
-      const backlog = this.#takeBacklog(lanes);
+      const live = lanes.live(this.#o.batchSize);
+      const backlog = lanes.takeBacklog(this.#o.batchSize);
+      if (lanes.backlogPending !== backlogWasPending) {
+        backlogWasPending = lanes.backlogPending;
+        this.#log.info({}, 'store-and-forward backlog replayed');
+      }
       if (this.#stopping && ((live.length === 0 && backlog.length === 0) || this.#clock.now() >= this.#stopping.deadline)) return;
       if (live.length === 0 && backlog.length === 0) {
         if (!lanes.backlogPending) await Promise.race([this.#buryDevices(session), ended]);
         const untilStatus = Math.max(1, this.#statusDueAt - this.#clock.now());
-        const untilTokens = lanes.backlogPending ? Math.max(1, Math.ceil((1 - lanes.tokens) * 1000 / this.#replayRate)) : Infinity;
-        await Promise.race([this.#wake.wait(Math.min(this.#o.idleMs ?? 1000, untilStatus, untilTokens)), ended]);
+        await Promise.race([this.#wake.wait(Math.min(this.#o.idleMs ?? 1000, untilStatus, lanes.msUntilTokens())), ended]);
         continue;
       }
       await Promise.race([Promise.all([this.#publishRecords(session, live, false), this.#publishRecords(session, backlog, true)]), ended]);
@@ -361,23 +271,6 @@ export class SparkplugEdgeNode {
       if (backlog.length > 0) this.#o.outbox.ackRange(backlog[0].seq, backlog[backlog.length - 1].seq);
       if (!lanes.backlogPending) await Promise.race([this.#buryDevices(session), ended]);
     }
-  }
-
-  /** The next backlog rows the replay budget allows (a token bucket holding at most one second). */
-  #takeBacklog(lanes: Lanes): OutboxRecord[] {
-    if (!lanes.backlogPending) return [];
-    const now = this.#clock.now();
-    lanes.tokens = Math.min(this.#replayRate, lanes.tokens + ((now - lanes.refilledAt) * this.#replayRate) / 1000);
-    lanes.refilledAt = now;
-    const allowed = Math.min(this.#o.batchSize, Math.floor(lanes.tokens));
-    if (allowed < 1) return [];
-    const rows = this.#o.outbox.peek(allowed, { throughSeq: lanes.backlogEnd });
-    if (rows.length === 0) {
-      lanes.backlogPending = false;
-      this.#log.info({}, 'store-and-forward backlog replayed');
-    }
-    lanes.tokens -= rows.length;
-    return rows;
   }
 
   async #publishRecords(session: MqttSession, records: OutboxRecord[], historical: boolean): Promise<void> {
@@ -421,10 +314,7 @@ export class SparkplugEdgeNode {
     const timestamp = this.#clock.now();
     const bdSeq = this.#stats.bdSeq ?? 0;
     this.#rebirthRequested = false;
-    if (options.newSession) {
-      const backlogEnd = this.#o.outbox.lastSeq();
-      this.#lanes = { backlogEnd, backlogPending: this.#o.outbox.count({ throughSeq: backlogEnd }) > 0, tokens: 0, refilledAt: timestamp };
-    }
+    if (options.newSession) this.#lanes = new ReplayLanes(this.#o.outbox, { clock: this.#clock, pointsPerS: this.#replayRate });
     this.#seq = 0; // [tck-id-payloads-nbirth-seq]: NBIRTH is seq 0; every later message counts on from it.
     // [tck-id-payloads-nbirth-qos], [tck-id-payloads-dbirth-qos]: QoS 0, not retained.
     const births = [this.#publish(session, this.#topic('NBIRTH'), nbirthPayload(bdSeq, timestamp, this.#status()), 0)];
@@ -485,10 +375,9 @@ export class SparkplugEdgeNode {
     return { rows, bytes, maxBytes, dropped, backlog: this.#backlogRows() };
   }
 
+  /** Outside a session every queued row waits for the next one's replay. */
   #backlogRows(): number {
-    const lanes = this.#lanes;
-    if (lanes === undefined) return this.#o.outbox.stats().rows;
-    return lanes.backlogPending ? this.#o.outbox.count({ throughSeq: lanes.backlogEnd }) : 0;
+    return this.#lanes?.backlogRows() ?? this.#o.outbox.stats().rows;
   }
 
   #publish(session: MqttSession, topic: string, payload: SparkplugPayload, qos: 0 | 1): Promise<void> {
