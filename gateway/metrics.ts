@@ -4,6 +4,7 @@
  * happen; the rest are read from the parts' own stats at scrape time, so no part depends on
  * prom-client.
  */
+import type { EdgeNodeStats } from './north/edge-node-types.ts';
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import type { LinkState } from '../connectors/connector.ts';
 import type { OutboxStats } from './outbox/outbox.ts';
@@ -13,7 +14,8 @@ export interface MetricSources {
   outbox(): OutboxStats;
   /** Link state per connector name, plus the north link under 'north'. */
   links(): Record<string, LinkState>;
-  north(): { pointsPublished: number; framesPublished: number; unroutablePoints: number };
+  north(): Pick<EdgeNodeStats, 'pointsPublished' | 'framesPublished' | 'unroutablePoints' | 'historicalPointsPublished' | 'withheldPoints'
+    | 'eventsPublished' | 'deviceDeaths' | 'hostOfflineDisconnects' | 'backlogRows' | 'hostOnline'>;
   scheduler(): GroupStats[];
 }
 
@@ -51,6 +53,11 @@ export class GatewayMetrics {
     follow('edgestock_frames_published_total', 'DDATA frames published north and acknowledged.', () => sources.north().framesPublished);
     follow('edgestock_points_unroutable_total', 'Outbox values of devices or tags not in the birth certificates, removed unsent.', () => sources.north().unroutablePoints);
     follow('edgestock_points_dropped_total', 'Values dropped by the outbox byte budget (oldest first).', () => sources.outbox().dropped);
+    follow('edgestock_points_historical_total', 'Backlog values replayed north flagged isHistorical (store and forward), acknowledged.', () => sources.north().historicalPointsPublished);
+    follow('edgestock_points_withheld_total', 'Bad values of a dead device (after its DDEATH), removed unsent.', () => sources.north().withheldPoints);
+    follow('edgestock_events_published_total', 'Edge events, acks and config reports published on the edge link and acknowledged.', () => sources.north().eventsPublished);
+    follow('edgestock_device_deaths_total', 'DDEATH messages published for devices whose link went down.', () => sources.north().deviceDeaths);
+    follow('edgestock_host_offline_disconnects_total', 'Sessions ended because the primary host application went offline.', () => sources.north().hostOfflineDisconnects);
 
     const skippedSeen = new Map<string, number>();
     new Counter({
@@ -68,6 +75,14 @@ export class GatewayMetrics {
     new Gauge({ name: 'edgestock_outbox_bytes', help: 'Accounted bytes queued in the outbox.', registers, collect() { this.set(sources.outbox().bytes); } });
     new Gauge({ name: 'edgestock_outbox_rows', help: 'Values queued in the outbox.', registers, collect() { this.set(sources.outbox().rows); } });
     new Gauge({ name: 'edgestock_outbox_max_bytes', help: 'The outbox byte budget.', registers, collect() { this.set(sources.outbox().maxBytes); } });
+    new Gauge({ name: 'edgestock_outbox_backlog_rows', help: 'Rows queued before the current session still to be replayed (all rows while disconnected).', registers, collect() { this.set(sources.north().backlogRows); } });
+    new Gauge({
+      name: 'edgestock_primary_host_online', help: '1 when the primary host application says online, 0 when not; absent without north.primaryHostId.', registers,
+      collect() {
+        const online = sources.north().hostOnline;
+        if (online !== null) this.set(online ? 1 : 0);
+      },
+    });
     new Gauge({
       name: 'edgestock_link_up', help: '1 when the link (a connector, or "north") is up, else 0.', labelNames: ['link'], registers,
       collect() {
