@@ -43,6 +43,8 @@ export function sparkplugIdProblem(kind: string, id: string): string | undefined
   const bad = /[+/#]/.exec(id);
   if (bad) return `${kind} "${id}" contains '${bad[0]}': '+', '/' and '#' are reserved in Sparkplug topics`;
   if (LONE_SURROGATE.test(id)) return `${kind} "${id}" is not valid UTF-8 (lone surrogate)`;
+  // MQTT topic names must not contain U+0000 [MQTT-4.7.3-2].
+  if (id.includes('\u0000')) return `${kind} contains the character U+0000, which MQTT forbids in topic names`;
   return undefined;
 }
 

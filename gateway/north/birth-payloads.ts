@@ -1,5 +1,7 @@
 /**
- * NBIRTH, DBIRTH and NDEATH payloads of the edge node (Sparkplug 3.0 "Payloads").
+ * NBIRTH, DBIRTH, NDEATH and DDEATH payloads of the edge node (Sparkplug 3.0 "Payloads"). Timestamps
+ * are milliseconds since the Unix epoch, UTC [tck-id-payloads_timestamp_in_UTC]
+ * [tck-id-payloads_metric_timestamp_in_UTC]; the caller gives each payload its bdSeq and seq.
  */
 import type { TagValue } from '../../connectors/connector.ts';
 import type { SparkplugMetric, SparkplugPayload } from '../../connectors/sparkplug/index.ts';
@@ -8,20 +10,31 @@ import { metricValue } from './metric-values.ts';
 import { nodeStatusMetrics, type NodeStatus } from './node-status.ts';
 
 /**
- * NDEATH, registered as the MQTT Will [tck-id-payloads-ndeath-will-message]: only the bdSeq metric
- * [tck-id-topics-ndeath-payload], no seq [tck-id-payloads-ndeath-seq], the same bdSeq as the
- * NBIRTH that follows [tck-id-payloads-ndeath-bdseq].
+ * NDEATH, registered as the MQTT Will [tck-id-payloads-ndeath-will-message], a Sparkplug payload
+ * [tck-id-message-flow-edge-node-birth-publish-will-message-payload]: only the bdSeq metric
+ * [tck-id-topics-ndeath-payload], no seq [tck-id-payloads-ndeath-seq] [tck-id-topics-ndeath-seq],
+ * the same bdSeq as the NBIRTH that follows [tck-id-payloads-ndeath-bdseq].
  */
 export function ndeathPayload(bdSeq: number, timestamp: number): SparkplugPayload {
   return { timestamp, metrics: [{ name: BDSEQ_METRIC, timestamp, datatype: 'Int64', value: bdSeq }] };
 }
 
 /**
- * NBIRTH: seq 0 [tck-id-payloads-nbirth-seq], a timestamp [tck-id-payloads-nbirth-timestamp], the
- * bdSeq metric [tck-id-payloads-nbirth-bdseq] and 'Node Control/Rebirth' = false
- * [tck-id-payloads-nbirth-rebirth-req]; births carry name and alias [tck-id-payloads-alias-birth-requirement],
- * a timestamp [tck-id-payloads-name-birth-data-requirement] and a datatype [tck-id-payloads-metric-datatype-req]
- * for every metric.
+ * NBIRTH, a Sparkplug payload [tck-id-message-flow-edge-node-birth-publish-nbirth-payload]: seq 0
+ * [tck-id-payloads-nbirth-seq] [tck-id-topics-nbirth-seq-num] [tck-id-payloads-sequence-num-zero-nbirth]
+ * [tck-id-message-flow-edge-node-birth-publish-nbirth-payload-seq], a timestamp
+ * [tck-id-payloads-nbirth-timestamp] [tck-id-topics-nbirth-timestamp], the bdSeq metric
+ * [tck-id-payloads-nbirth-bdseq] [tck-id-topics-nbirth-bdseq-included] and 'Node Control/Rebirth'
+ * [tck-id-operational-behavior-data-commands-rebirth-name], a Boolean
+ * [tck-id-operational-behavior-data-commands-rebirth-datatype] that is false
+ * [tck-id-operational-behavior-data-commands-rebirth-value] [tck-id-payloads-nbirth-rebirth-req]
+ * [tck-id-topics-nbirth-rebirth-metric]; then the Outbox figures (node-status.ts), so the NBIRTH
+ * holds every metric the node will ever report [tck-id-topics-nbirth-metric-reqs]
+ * [tck-id-operational-behavior-data-publish-nbirth], each with name, datatype and current value
+ * [tck-id-topics-nbirth-metrics] [tck-id-operational-behavior-data-publish-nbirth-values]. Births
+ * carry name and alias [tck-id-payloads-alias-birth-requirement] [tck-id-payloads-name-requirement],
+ * a timestamp [tck-id-payloads-name-birth-data-requirement] and a datatype
+ * [tck-id-payloads-metric-datatype-req] for every metric.
  */
 export function nbirthPayload(bdSeq: number, timestamp: number, status: NodeStatus): SparkplugPayload {
   return {
@@ -29,7 +42,7 @@ export function nbirthPayload(bdSeq: number, timestamp: number, status: NodeStat
     seq: 0,
     metrics: [
       { name: BDSEQ_METRIC, alias: nodeMetricAliases[BDSEQ_METRIC], timestamp, datatype: 'Int64', value: bdSeq },
-      { name: REBIRTH_METRIC, alias: nodeMetricAliases[REBIRTH_METRIC], timestamp, datatype: 'Boolean', value: false },
+      { name: REBIRTH_METRIC, timestamp, datatype: 'Boolean', value: false }, // no alias [tck-id-operational-behavior-data-commands-rebirth-name-aliases]
       ...nodeStatusMetrics(status, timestamp, 'birth'),
     ],
   };
@@ -37,7 +50,8 @@ export function nbirthPayload(bdSeq: number, timestamp: number, status: NodeStat
 
 /**
  * DDEATH for a device whose link went down [tck-id-operational-behavior-device-ddeath]: a
- * timestamp [tck-id-payloads-ddeath-timestamp] and the next seq [tck-id-payloads-ddeath-seq-inc];
+ * timestamp [tck-id-payloads-ddeath-timestamp] and the next seq [tck-id-payloads-ddeath-seq]
+ * [tck-id-payloads-ddeath-seq-inc] [tck-id-payloads-ddeath-seq-number] [tck-id-topics-ddeath-seq-num];
  * no metrics.
  */
 export function ddeathPayload(seq: number, timestamp: number): SparkplugPayload {
@@ -45,8 +59,12 @@ export function ddeathPayload(seq: number, timestamp: number): SparkplugPayload 
 }
 
 /**
- * DBIRTH: every metric the device will ever report [tck-id-topics-dbirth-metric-reqs] with name,
- * datatype and current value [tck-id-topics-dbirth-metrics] (null when nothing was read yet), plus
+ * DBIRTH, a Sparkplug payload [tck-id-message-flow-device-birth-publish-dbirth-payload] with a
+ * timestamp [tck-id-payloads-dbirth-timestamp] [tck-id-topics-dbirth-timestamp] and a seq
+ * [tck-id-payloads-dbirth-seq]: every metric the device will ever report
+ * [tck-id-topics-dbirth-metric-reqs] [tck-id-operational-behavior-data-publish-dbirth] with name,
+ * datatype and current value [tck-id-topics-dbirth-metrics], is_null and no value when nothing was
+ * read yet [tck-id-operational-behavior-data-publish-dbirth-values], plus
  * the 'engUnit' and 'protocol' properties, and for a current value that is not good its 'Quality'
  * and, when the reading has one, its 'errorCode' (docs/sparkplug-wire.md).
  */

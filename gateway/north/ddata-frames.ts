@@ -1,8 +1,14 @@
 /**
- * Outbox records -> DDATA frames: grouped by device (keeping each device's order), at most
+ * Outbox records -> DDATA frames: grouped by device (keeping each device's order, so the values of
+ * one metric stay in time order [tck-id-operational-behavior-data-publish-dbirth-order]), at most
  * `maxMetricsPerFrame` metrics per frame, metrics by alias only
  * [tck-id-payloads-alias-data-cmd-requirement], each with the time it was read
  * [tck-id-payloads-name-birth-data-requirement].
+ *
+ * Every sample record becomes a metric [tck-id-topics-ddata-payload]: what changed enough to be
+ * sent was decided before the outbox (gateway/change-filter.ts), including the heartbeat of an
+ * unchanged value every heartbeatMs, which [tck-id-operational-behavior-data-publish-dbirth-change]
+ * says SHOULD NOT be sent.
  *
  * A metric that is not GOOD carries the Sparkplug 'Quality' property and, when the reading has an
  * error code (connectors/errors.ts), our custom String property 'errorCode' (docs/sparkplug-wire.md).

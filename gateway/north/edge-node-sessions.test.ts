@@ -7,6 +7,7 @@ import mqtt from 'mqtt';
 import { afterEach, describe, expect, it } from 'vitest';
 import { encodePayload, sparkplugTopic } from '../../connectors/sparkplug/index.ts';
 import { fixtureSample as sample, startEdgeNodeFixture, until } from '../testing/edge-node-fixture.ts';
+import { SqliteOutbox } from '../outbox/sqlite-outbox.ts';
 import type { SparkplugEdgeNodeOptions } from './sparkplug-edge-node.ts';
 
 const STATE_TOPIC = 'spBv1.0/STATE/scada';
@@ -123,16 +124,24 @@ describe('SparkplugEdgeNode sessions', { timeout: 30_000 }, () => {
     expect(node.stats()).toMatchObject({ deviceDeaths: 1, deviceRebirths: 1, deadDevices: [] });
   });
 
-  it('publishes its outbox figures as node metrics in NDATA, by alias', async () => {
-    const { recorder, outbox, node } = await setup({ statusIntervalMs: 200 });
+  it('publishes its outbox figures as node metrics in NDATA, by alias, only when they changed', async () => {
+    const outbox = new SqliteOutbox({ path: ':memory:', maxBytes: 64 * 1024 });
+    const { recorder, node } = await setup({ statusIntervalMs: 100, outbox });
     node.start();
     await recorder.waitFor((m) => m.type === 'NBIRTH');
-    const ndata = await recorder.waitFor((m) => m.type === 'NDATA');
+    await new Promise((resolve) => setTimeout(resolve, 400)); // four intervals with nothing new
+    expect(recorder.ofType('NDATA')).toHaveLength(0); // report by exception [tck-id-principles-rbe-recommended]
+
+    // More than the byte budget at once: the oldest rows are dropped, and the count is news.
+    outbox.append(Array.from({ length: 2000 }, (_, i) => sample('samples', i, Date.now())));
+    node.notify();
+    const ndata = await recorder.waitFor((m) => m.type === 'NDATA' && m.payload.metrics[3].value !== 0);
     expect(ndata.qos).toBe(0);
     expect(ndata.payload.metrics.map((m) => [m.alias, m.datatype, m.name])).toEqual([
       [3, 'Int64', undefined], [4, 'Int64', undefined], [5, 'Int64', undefined], [6, 'Int64', undefined], [7, 'Int64', undefined],
     ]);
-    expect(ndata.payload.metrics[2].value).toBe(outbox.stats().maxBytes);
+    expect(ndata.payload.metrics[2].value).toBe(64 * 1024);
+    expect(ndata.payload.metrics[3].value).toBe(outbox.stats().dropped);
   });
 
   it('counts NCMD metrics it does not define and does not rebirth for them', async () => {

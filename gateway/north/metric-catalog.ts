@@ -37,10 +37,13 @@ export const OUTBOX_MAX_BYTES_METRIC = 'Outbox/Max Bytes';
 export const OUTBOX_DROPPED_METRIC = 'Outbox/Dropped';
 export const OUTBOX_BACKLOG_METRIC = 'Outbox/Backlog';
 
-/** Aliases of the node metrics (NBIRTH). 0 is avoided: it is protobuf's "not set". */
+/**
+ * Aliases of the node metrics (NBIRTH). 0 is avoided: it is protobuf's "not set". 'Node Control/
+ * Rebirth' has none: hosts must send it by name [tck-id-operational-behavior-data-commands-rebirth-name-aliases];
+ * 2 stays unused so the other aliases do not move.
+ */
 export const nodeMetricAliases = {
   [BDSEQ_METRIC]: 1,
-  [REBIRTH_METRIC]: 2,
   [OUTBOX_ROWS_METRIC]: 3,
   [OUTBOX_BYTES_METRIC]: 4,
   [OUTBOX_MAX_BYTES_METRIC]: 5,

@@ -1,18 +1,19 @@
 /**
  * What an NCMD asks of the edge node. Only 'Node Control/Rebirth' = true is acted on
- * [tck-id-operational-behavior-data-commands-rebirth-name]; hosts send it by name or by the alias
- * announced in NBIRTH. Any other metric is not one this node accepts as a command: it is
+ * [tck-id-operational-behavior-data-commands-rebirth-name]; hosts send it by name (NBIRTH gives it
+ * no alias). Any other metric is not one this node accepts as a command: it is
  * reported back as `unknown` (by name, or '#<alias>') so the caller can count and log it.
  */
 import { decodePayload } from '../../connectors/sparkplug/index.ts';
-import { nodeMetricAliases, REBIRTH_METRIC } from './metric-catalog.ts';
+import { REBIRTH_METRIC } from './metric-catalog.ts';
 
 export type NodeCommand = { rebirth: boolean; unknown: string[] } | { error: Error };
 
 export function readNodeCommand(payload: Uint8Array): NodeCommand {
   try {
     const { metrics } = decodePayload(payload);
-    const isRebirth = (m: (typeof metrics)[number]) => m.name === REBIRTH_METRIC || (m.name === undefined && m.alias === nodeMetricAliases[REBIRTH_METRIC]);
+    // By name only: the metric has no alias [tck-id-operational-behavior-data-commands-rebirth-name-aliases].
+    const isRebirth = (m: (typeof metrics)[number]) => m.name === REBIRTH_METRIC;
     const rebirth = metrics.some((m) => isRebirth(m) && m.value === true);
     const unknown = metrics.filter((m) => !isRebirth(m)).map((m) => m.name ?? `#${m.alias ?? '?'}`);
     return { rebirth, unknown };

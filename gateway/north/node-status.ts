@@ -3,6 +3,13 @@
  * is, how many rows the byte budget dropped and how many still wait for historical replay. They
  * are born in NBIRTH (name, alias, datatype) and then sent by alias in NDATA every
  * north.statusIntervalS, so any host application sees a gateway's backlog and drops.
+ *
+ * Each NDATA carries all five figures, so every one that changed [tck-id-topics-ndata-payload],
+ * one value each [tck-id-operational-behavior-data-publish-nbirth-order], with their datatype (as
+ * DDATA does, see ddata-frames.ts on [tck-id-payloads-metric-datatype-not-req]). The edge node
+ * sends it every interval whether or not a figure changed, which
+ * [tck-id-operational-behavior-data-publish-nbirth-change] and [tck-id-principles-rbe-recommended]
+ * say SHOULD NOT happen; `sameStatus` below would let it skip an unchanged status, and is not used yet.
  */
 import type { SparkplugMetric } from '../../connectors/sparkplug/index.ts';
 import {

@@ -31,13 +31,15 @@ describe('SparkplugEdgeNode against an embedded broker', { timeout: 30_000 }, ()
     expect(nbirth.payload.seq).toBe(0);
     expect(nbirth.payload.metrics).toEqual([
       expect.objectContaining({ name: 'bdSeq', alias: 1, datatype: 'Int64', value: 0 }),
-      expect.objectContaining({ name: 'Node Control/Rebirth', alias: 2, datatype: 'Boolean', value: false }),
+      expect.objectContaining({ name: 'Node Control/Rebirth', datatype: 'Boolean', value: false }),
       expect.objectContaining({ name: 'Outbox/Rows', alias: 3, datatype: 'Int64', value: 3 }),
       expect.objectContaining({ name: 'Outbox/Bytes', alias: 4, datatype: 'Int64' }),
       expect.objectContaining({ name: 'Outbox/Max Bytes', alias: 5, datatype: 'Int64', value: 1 << 24 }),
       expect.objectContaining({ name: 'Outbox/Dropped', alias: 6, datatype: 'Int64', value: 0 }),
       expect.objectContaining({ name: 'Outbox/Backlog', alias: 7, datatype: 'Int64', value: 3 }),
     ]);
+
+    expect(nbirth.payload.metrics[1].alias).toBeUndefined(); // hosts name it [tck-id-operational-behavior-data-commands-rebirth-name-aliases]
 
     const [dbirth] = recorder.ofType('DBIRTH');
     expect(dbirth.topic).toBe('spBv1.0/plant/DBIRTH/gw1/shelves');

@@ -20,6 +20,7 @@
  * stay at QoS 0 as the spec requires, ordered before the data on the same connection.
  */
 import { backoffDelayMs } from '../../connectors/backoff.ts';
+import type { TagValue } from '../../connectors/connector.ts';
 import { sleep, systemClock, type Clock } from '../../connectors/clock.ts';
 import { EDGE_LINK_PREFIX } from '../../connectors/edge-link/index.ts';
 import { encodePayload, sparkplugTopic, type SparkplugPayload } from '../../connectors/sparkplug/index.ts';
@@ -29,7 +30,7 @@ import { buildDdataFrames } from './ddata-frames.ts';
 import { MetricCatalog, type CatalogDevice } from './metric-catalog.ts';
 import { connectWithMqttJs, type MqttConnect, type MqttSession } from './mqtt-port.ts';
 import { readNodeCommand } from './node-commands.ts';
-import { nodeStatusMetrics, type NodeStatus } from './node-status.ts';
+import { nodeStatusMetrics, sameStatus, type NodeStatus } from './node-status.ts';
 import { PrimaryHostGate } from './primary-host-gate.ts';
 import { ReplayLanes } from './replay-lanes.ts';
 import { WakeSignal } from './wake-signal.ts';
@@ -74,6 +75,8 @@ export class SparkplugEdgeNode {
   #born = new Set<string>();
   #lanes: ReplayLanes | undefined;
   #statusDueAt = 0;
+  /** The outbox figures last published (NBIRTH or NDATA) in this session. */
+  #reportedStatus: NodeStatus | undefined;
   /** Ends the current session's drain (the primary host went offline). */
   #endSession: ((reason: Error) => void) | undefined;
   readonly #wake: WakeSignal;
@@ -317,7 +320,8 @@ export class SparkplugEdgeNode {
     if (options.newSession) this.#lanes = new ReplayLanes(this.#o.outbox, { clock: this.#clock, pointsPerS: this.#replayRate });
     this.#seq = 0; // [tck-id-payloads-nbirth-seq]: NBIRTH is seq 0; every later message counts on from it.
     // [tck-id-payloads-nbirth-qos], [tck-id-payloads-dbirth-qos]: QoS 0, not retained.
-    const births = [this.#publish(session, this.#topic('NBIRTH'), nbirthPayload(bdSeq, timestamp, this.#status()), 0)];
+    this.#reportedStatus = this.#status();
+    const births = [this.#publish(session, this.#topic('NBIRTH'), nbirthPayload(bdSeq, timestamp, this.#reportedStatus), 0)];
     this.#born.clear();
     for (const device of this.#catalog.devices()) births.push(this.#publishDeviceBirth(session, device.name, timestamp));
     this.#statusDueAt = timestamp + this.#statusIntervalMs;
@@ -330,7 +334,13 @@ export class SparkplugEdgeNode {
     if (!device) return Promise.resolve();
     if (this.#stats.linkState === 'up') this.#stats.deviceRebirths++;
     this.#born.add(name);
-    const payload = dbirthPayload({ device, catalog: this.#catalog, seq: this.#nextSeq(), timestamp, current: this.#o.currentValue });
+    // A device born while its link is down (its DDEATH waits for the backlog) has no current
+    // value: the cached one would read as a good, live reading.
+    const linkDown = this.#o.deviceUp !== undefined && !this.#o.deviceUp(name);
+    const current = linkDown
+      ? (d: string, tag: string): TagValue => ({ device: d, tag, value: null, quality: 'bad', error: 'LINK_DOWN', ts: timestamp })
+      : this.#o.currentValue;
+    const payload = dbirthPayload({ device, catalog: this.#catalog, seq: this.#nextSeq(), timestamp, current });
     return this.#publish(session, this.#topic('DBIRTH', name), payload, 0);
   }
 
@@ -363,11 +373,17 @@ export class SparkplugEdgeNode {
     }));
   }
 
-  /** NDATA with the outbox figures (node-status.ts); QoS 0 like any NDATA. */
+  /**
+   * NDATA with the outbox figures (node-status.ts) when they changed since the last report, looked
+   * at every statusIntervalMs: report by exception [tck-id-principles-rbe-recommended]. QoS 0 like any NDATA.
+   */
   async #publishStatus(session: MqttSession): Promise<void> {
     const timestamp = this.#clock.now();
     this.#statusDueAt = timestamp + this.#statusIntervalMs;
-    await this.#publish(session, this.#topic('NDATA'), { timestamp, seq: this.#nextSeq(), metrics: nodeStatusMetrics(this.#status(), timestamp, 'data') }, 0);
+    const status = this.#status();
+    if (sameStatus(this.#reportedStatus, status)) return;
+    this.#reportedStatus = status;
+    await this.#publish(session, this.#topic('NDATA'), { timestamp, seq: this.#nextSeq(), metrics: nodeStatusMetrics(status, timestamp, 'data') }, 0);
   }
 
   #status(): NodeStatus {
