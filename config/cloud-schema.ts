@@ -88,5 +88,14 @@ export const cloudConfigSchema = z.strictObject({
     /** Seed the documented demo users, one per role (README "Demo users and roles"); never in production. */
     demoUsers: z.boolean().default(false),
   }).prefault({}),
-});
+}).superRefine((config, ctx) => {
+  // Runs even when other fields have problems (`when` below), so every problem is reported at
+  // once: hence the optional chaining over a value that may be partly invalid.
+  if (config?.broker?.mode === 'embedded' && config?.ingest?.protocolVersion === 5) {
+    ctx.addIssue({
+      code: 'custom', path: ['ingest', 'protocolVersion'], params: { verbatim: true },
+      message: 'the embedded broker (aedes) speaks MQTT 3.1.1 only; use protocolVersion 4 or an external broker',
+    });
+  }
+}, { when: () => true });
 export type CloudConfig = z.infer<typeof cloudConfigSchema>;

@@ -33,6 +33,22 @@ describe('gateway ACL', () => {
     ]) expect(a.maySubscribe(filter), filter).toBe(true);
   });
 
+  it("lets a gateway read the cloud's STATE but never write it, as a message or as its Will", () => {
+    // The cloud's ingest publishes spBv1.0/STATE/<ingest.hostId> (default edgestock-cloud); the
+    // gateway subscribes to exactly that topic when north.primaryHostId names it.
+    for (const hostId of ['edgestock-cloud', 'backup-host']) {
+      expect(a.maySubscribe(`spBv1.0/STATE/${hostId}`), hostId).toBe(true);
+      // The embedded broker checks a Will with mayPublish at CONNECT (embedded-broker.ts), so
+      // this one rule also keeps a gateway from registering a fake "host offline" Will.
+      expect(a.mayPublish(`spBv1.0/STATE/${hostId}`), hostId).toBe(false);
+    }
+    expect(gatewayFilters({ group: 'plant', edge: 'gw-a' }, 'publish').some((filter) => filter.includes('STATE'))).toBe(false);
+    // mosquitto: the same, from the same table
+    const acl = mosquittoAclFile([{ username: 'gw-a-user', group: 'plant', edge: 'gw-a' }]);
+    expect(acl).toContain('topic read spBv1.0/STATE/+\n');
+    expect(acl).not.toMatch(/topic write spBv1\.0\/STATE/);
+  });
+
   it('refuses subscriptions and wildcards that would reach other gateways', () => {
     for (const filter of [
       '#', '+/#', 'spBv1.0/#', 'spBv1.0/plant/#', 'spBv1.0/plant/+/gw-a', 'spBv1.0/plant/NCMD/+', 'spBv1.0/plant/NCMD/gw-b',

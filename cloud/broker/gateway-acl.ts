@@ -6,7 +6,8 @@
  * A gateway speaks only for its own Sparkplug edge node: it publishes its births, deaths and data
  * [Sparkplug 3.0 tck-id-topic-structure] and its edge events; it hears its own commands, every
  * host application's STATE, and its own edge events. Nothing of another gateway in either
- * direction.
+ * direction. STATE is read-only for a gateway: only a host application says whether it is online,
+ * so a gateway can neither publish it nor register it as its Will.
  */
 
 /** The Sparkplug group and edge node id a gateway's credential belongs to. */
@@ -35,7 +36,10 @@ export const gatewayAclRules: readonly AclRule[] = [
   { action: 'publish', filter: 'edgestock/v1/{group}/{edge}/#', why: 'its edge events and acknowledgements' },
   { action: 'subscribe', filter: 'spBv1.0/{group}/NCMD/{edge}', why: 'commands to its node (rebirth)' },
   { action: 'subscribe', filter: 'spBv1.0/{group}/DCMD/{edge}/#', why: 'commands to its devices' },
-  { action: 'subscribe', filter: 'spBv1.0/STATE/+', why: 'host application online/offline [tck-id-host-topic-phid-birth-sub-required]' },
+  // An edge node with a primary host waits for that host's STATE to say online before its births
+  // [tck-id-message-flow-edge-node-birth-publish-phid-wait]; '+' so one rule serves any
+  // ingest.hostId (and a site that names several hosts). Reading another host's STATE tells nothing secret.
+  { action: 'subscribe', filter: 'spBv1.0/STATE/+', why: 'host applications\' online/offline STATE (read-only)' },
   { action: 'subscribe', filter: 'edgestock/v1/{group}/{edge}/#', why: 'commands, rule packs and master data for it' },
 ];
 
@@ -47,7 +51,7 @@ export const hostApplicationAclRules: readonly AclRule[] = [
   { action: 'subscribe', filter: 'spBv1.0/#', why: 'every edge node\'s births, deaths and data' },
   { action: 'publish', filter: 'spBv1.0/+/NCMD/+', why: 'rebirth requests' },
   { action: 'publish', filter: 'spBv1.0/+/DCMD/+/+', why: 'device commands' },
-  { action: 'publish', filter: 'spBv1.0/STATE/+', why: 'its own online/offline state' },
+  { action: 'publish', filter: 'spBv1.0/STATE/+', why: 'its own online/offline STATE (retained, QoS 1), also as its Will' },
   { action: 'subscribe', filter: 'edgestock/v1/#', why: 'every gateway\'s edge events' },
   { action: 'publish', filter: 'edgestock/v1/#', why: 'commands and rollouts to gateways' },
 ];

@@ -28,7 +28,7 @@ function point(tag: string, ts: number, value: TelemetryPoint['value'], quality:
 describe('migrations', () => {
   it('applies each migration once and nothing on reopen', () => {
     const db = new Database(file);
-    expect(migrate(db)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(migrate(db)).toEqual(cloudMigrations.map((m) => m.version));
     expect(migrate(db)).toEqual([]);
     db.close();
     store = openTelemetryStore(file);
@@ -37,9 +37,11 @@ describe('migrations', () => {
     store = openTelemetryStore(file); // reopen: schema kept, data kept
     expect(store.counts()).toEqual({ samples: 1, tags: 1 });
     const check = new Database(file, { readonly: true });
-    expect(check.prepare('SELECT version, name FROM schema_migrations ORDER BY version').all()).toEqual([
-      { version: 1, name: 'telemetry' }, { version: 2, name: 'sample-error' }, { version: 3, name: 'accounts' }, { version: 4, name: 'audit-log' },
-      { version: 5, name: 'gateway-credentials' }, { version: 6, name: 'gateway-configs' },
+    expect(check.prepare('SELECT version, name FROM schema_migrations ORDER BY version').all())
+      .toEqual(cloudMigrations.map(({ version, name }) => ({ version, name })));
+    // versions are never reused: the ones shipped keep their number and name
+    expect(cloudMigrations.slice(0, 7).map(({ version, name }) => `${version} ${name}`)).toEqual([
+      '1 telemetry', '2 sample-error', '3 accounts', '4 audit-log', '5 gateway-credentials', '6 gateway-configs', '7 edge-sessions',
     ]);
     check.close();
   });

@@ -50,7 +50,7 @@ const visibleNav = (page: Page) => page.locator('#main-nav a:not([hidden])').all
 function expectedScreens(role: RoleId): string[] {
   const holds = (permission: string) => (defaultMatrix[role] as readonly string[]).includes(permission);
   return [
-    holds('telemetry.read') && 'Telemetry', holds('telemetry.read') && 'Connectors', 'Permissions', holds('audit.read') && 'Audit log',
+    holds('telemetry.read') && 'Telemetry', holds('telemetry.read') && 'Connectors', holds('telemetry.read') && 'Gateways', 'Permissions', holds('audit.read') && 'Audit log',
     holds('users.read') && 'Users', holds('devices.manage') && 'Gateway credentials',
   ].filter(Boolean) as string[];
 }
@@ -123,7 +123,7 @@ describe('each demo role in the browser', () => {
 
       await operator.goto(`${http.url}/`);
       await operator.waitForSelector('#connection[data-state="live"]', { timeout: 5000 });
-      expect(await visibleNav(operator)).toEqual(['Telemetry', 'Connectors', 'Permissions']);
+      expect(await visibleNav(operator)).toEqual(['Telemetry', 'Connectors', 'Gateways', 'Permissions']);
 
       await admin.goto(`${http.url}/audit`);
       await admin.waitForSelector('#audit-rows tr[data-action="permissions.update"]');

@@ -1,5 +1,5 @@
 /**
- * The admin UI's pages and files: GET / (live telemetry), /connectors, /permissions and /audit, /users,
+ * The admin UI's pages and files: GET / (live telemetry), /connectors, /gateways, /permissions and /audit, /users,
  * /gateway-credentials (one page, the script shows the screen the path names), /login, and GET /ui/* (scripts, styles and the
  * vendored chart library). The pages hold no data, so they are public; a visitor without a
  * session is sent to /login, and every API call the page makes is checked on its own.
@@ -36,7 +36,7 @@ const assetSchema = {
 } as const;
 
 /** The admin page's screens; the script picks one from the path. */
-export const ADMIN_SCREENS = { '/': 'Live telemetry', '/connectors': 'Connectors', '/permissions': 'Permissions', '/audit': 'Audit log',
+export const ADMIN_SCREENS = { '/': 'Live telemetry', '/connectors': 'Connectors', '/gateways': 'Gateways', '/permissions': 'Permissions', '/audit': 'Audit log',
   '/users': 'Users', '/gateway-credentials': 'Gateway credentials' } as const;
 
 function sendAsset(request: FastifyRequest, reply: FastifyReply, asset: StaticAsset) {

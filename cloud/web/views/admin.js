@@ -7,6 +7,7 @@ import { setText } from './dom.js';
 const SCREENS = {
   '/': { id: 'telemetry', title: 'live telemetry', permission: 'telemetry.read', load: () => import('./telemetry-screen.js').then((m) => m.startTelemetry()) },
   '/connectors': { id: 'connectors', title: 'connectors', permission: 'telemetry.read', load: (me) => import('./connectors-screen.js').then((m) => m.startConnectors(me)) },
+  '/gateways': { id: 'gateways', title: 'gateways', permission: 'telemetry.read', load: () => import('./gateway-sessions-screen.js').then((m) => m.startGatewaySessions()) },
   '/permissions': { id: 'permissions', title: 'permissions', permission: null, load: (me) => import('./permissions-screen.js').then((m) => m.startPermissions(me)) },
   '/audit': { id: 'audit', title: 'audit log', permission: 'audit.read', load: () => import('./audit-screen.js').then((m) => m.startAudit()) },
   '/users': { id: 'users', title: 'users', permission: 'users.read', load: (me) => import('./users-screen.js').then((m) => m.startUsers(me)) },

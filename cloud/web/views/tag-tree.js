@@ -169,10 +169,11 @@ export class TagTree {
     // the column may cut long text; an error code also says what to do about it
     setAttr(parts.value, 'title', row.error ? explainError(row.error) : value);
     setText(parts.unit, row.quality === 'bad' ? '' : row.unit ?? '');
-    renderQuality(parts.quality, row.quality);
+    renderQuality(parts.quality, row.quality, row.stale);
     setText(parts.age, formatAge(nowMs - row.ts));
     setAttr(parts.age, 'title', new Date(row.ts).toLocaleString());
     setAttr(entry.li, 'data-quality', row.quality);
+    setAttr(entry.li, 'data-stale', row.stale ? 'true' : 'false');
     setClass(parts.value, 'is-bool', typeof row.value === 'boolean');
   }
 
@@ -234,10 +235,21 @@ export class TagTree {
   }
 }
 
-function renderQuality(node, quality) {
+/**
+ * A stale value is the last one heard from a gateway or device that is now offline (its DDEATH or
+ * NDEATH arrived, or the cloud lost the broker): shown as such whatever its own quality was.
+ */
+function renderQuality(node, quality, stale) {
+  if (stale) {
+    setText(node, '◌ stale');
+    setAttr(node, 'class', 'quality q-stale');
+    setAttr(node, 'title', 'The device or its gateway is offline: this is the last value it reported.');
+    return;
+  }
   const label = QUALITY_LABELS[quality] ?? { symbol: '?', text: String(quality) };
   setText(node, `${label.symbol} ${label.text}`);
   setAttr(node, 'class', `quality q-${quality}`);
+  setAttr(node, 'title', '');
 }
 
 function renderHealth(node, s) {
