@@ -10,8 +10,10 @@ import { readServerTlsFiles } from '../config/read-tls-files.ts';
 import { bootstrapAccounts } from './auth/bootstrap-accounts.ts';
 import { openAuth } from './auth/open-auth.ts';
 import { startCloudBroker } from './broker/cloud-broker.ts';
+import { openEdgeEventStore } from './events/sqlite-edge-event-store.ts';
 import type { CredentialRotatedEvent } from './broker/gateway-credentials.ts';
 import { startSparkplugIngest } from './ingest/sparkplug-ingest.ts';
+import { openEdgeSessions } from './ingest/sqlite-edge-sessions.ts';
 import { startEdgeLinkClient, type EdgeLinkClient } from './rollout/edge-link-client.ts';
 import { scenarioPermissionsOf } from './rollout/gateway-rollout.ts';
 import { openRollout } from './rollout/open-rollout.ts';
@@ -58,9 +60,14 @@ export async function startCloud({ config, logger, onCredentialRotated }: CloudO
     const broker = await startCloudBroker({ config: config.broker, storeFile, logger: logger.child({ part: 'broker' }), onCredentialRotated });
     closers.push(() => broker.close());
     if (config.broker.mode === 'embedded') logger.info({ mqttUrl: broker.mqttUrl, mqttsUrl: broker.mqttsUrl }, 'embedded MQTT broker listening');
+    const edgeSessions = openEdgeSessions(storeFile);
+    closers.push(() => edgeSessions.close());
     const ingest = await startSparkplugIngest({
       ...broker.ingest,
       store,
+      sessions: edgeSessions.sessions,
+      hostId: config.ingest.hostId,
+      protocolVersion: config.ingest.protocolVersion,
       logger: logger.child({ part: 'ingest' }),
     });
     closers.push(() => ingest.close());
@@ -71,10 +78,14 @@ export async function startCloud({ config, logger, onCredentialRotated }: CloudO
       scenarioPermissions: () => scenarioPermissionsOf(auth.service.parts.matrix.get()),
     });
     closers.push(() => rollout.close());
+    const edgeEvents = openEdgeEventStore(storeFile);
+    closers.push(() => edgeEvents.close());
     edgeLink = await startEdgeLinkClient({
       ...broker.ingest,
+      protocolVersion: config.ingest.protocolVersion,
       logger: logger.child({ part: 'edge-link' }),
       onConfigReport: (group, edge, report) => rollout.rollout.onReport(group, edge, report),
+      onEvent: (group, edge, event) => edgeEvents.events.add(group, edge, event, Date.now()),
     });
     closers.push(() => edgeLink!.close());
     const app = buildCloudApp({
@@ -83,6 +94,8 @@ export async function startCloud({ config, logger, onCredentialRotated }: CloudO
       secureCookies: config.auth.secureCookies,
       logger: logger.child({ part: 'web' }),
       health: () => ({ broker: broker.stats(), ingest: ingest.stats(), edgeLink: edgeLink!.stats() }),
+      sessions: edgeSessions.sessions,
+      events: edgeEvents.events,
       rollout: rollout.rollout,
       gatewayCredentials: { list: () => broker.listGateways(), rotate: (username) => broker.rotateGatewayCredential(username) },
     });

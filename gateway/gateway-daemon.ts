@@ -18,8 +18,12 @@ import { pkiDirOf } from '../connectors/opcua/index.ts';
 import type { LinkState, TagValue } from '../connectors/connector.ts';
 import { ChangeFilter, DEFAULT_HEARTBEAT_MS } from './change-filter.ts';
 import { CommandChannel, type CommandChannelStats } from './commands/command-channel.ts';
+import { openCommandLedger } from './commands/command-ledger.ts';
 import { createCommandHandlers } from './commands/command-handlers.ts';
 import { ConnectorSet } from './connector-set.ts';
+import { ConnectorLinkEvents } from './events/connector-link-events.ts';
+import { EdgeEvents } from './events/edge-events.ts';
+import { EdgeLinkOutbox } from './events/edge-link-outbox.ts';
 import { pushedConfigPath, readPushedConfig, writePushedConfig } from './pushed-config.ts';
 import { ScenarioPermissionStore } from './scenario-permissions.ts';
 import { createConnector, describeDevice, knownProtocols, protocolEntry } from './connector-factory.ts';
@@ -101,6 +105,10 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const outboxPath = config.outbox.path ?? join(dataDir, 'outbox.sqlite');
   mkdirSync(dirname(outboxPath), { recursive: true });
   const outbox = openSqliteOutbox({ path: outboxPath, maxBytes: config.outbox.maxBytes });
+  // Acknowledgements, config reports and events go through the outbox (docs/edge-events.md).
+  const edgeLink = new EdgeLinkOutbox({ outbox, notify: () => edgeNode.notify(), clock });
+  const events = new EdgeEvents({ link: edgeLink, clock });
+  const ledger = openCommandLedger({ path: join(dataDir, 'commands.sqlite'), clock });
 
   const pkiDir = pkiDirOf(dataDir);
   const buildConnector = (c: ConnectorConfig) => createConnector(c, { clock, pkiDir, logger: logger.child({ connector: c.name }) });
@@ -142,6 +150,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     clock,
     logger: logger.child({ part: 'commands' }),
     configReport,
+    link: edgeLink,
+    ledger,
     handlers: createCommandHandlers({
       connectors: connectorSet,
       createConnector: buildConnector,
@@ -192,7 +202,9 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     scheduler: () => scheduler.stats(), // read at scrape time, after the scheduler exists
   });
 
+  const linkEvents = new ConnectorLinkEvents({ events, logger });
   const queue = (result: ReadResult): void => {
+    linkEvents.observe(result.connector, connectorSet.get(result.connector)?.linkState(), result.values);
     metrics.pointsRead.inc({ device: result.connector }, result.values.length);
     for (const v of result.values) if (v.quality !== 'good') metrics.readErrors.inc({ device: result.connector, code: v.error ?? 'UNKNOWN' });
     tagCache.update(result.values);
@@ -233,6 +245,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     await app.listen({ host: config.gateway.http.host, port: config.gateway.http.port });
   } catch (error) {
     outbox.close();
+    ledger.close();
     await app.close();
     throw error;
   }
@@ -249,6 +262,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     await connectorSet.close();
     await edgeNode.stop({ drainTimeoutMs: options.closeDrainTimeoutMs ?? 2000 });
     outbox.close();
+    ledger.close();
     await app.close();
     logger.info('gateway stopped');
   })());

@@ -46,7 +46,7 @@ async function killHard(part: ChildPart): Promise<void> {
 function committedRows(outboxPath: string): OutboxRecord[] {
   const outbox = openSqliteOutbox({ path: outboxPath, maxBytes: 256 * 1024 * 1024 });
   try {
-    return outbox.peek(1_000_000);
+    return outbox.peek(1_000_000).filter((r) => r.kind === 'sample'); // event rows (acks, connector.link) are not telemetry
   } finally {
     outbox.close();
   }

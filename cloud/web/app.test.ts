@@ -50,16 +50,16 @@ async function getJson(url: string) {
 }
 
 describe('GET /api/telemetry/latest', () => {
-  it('returns each tag once with exactly group, edge, device, protocol, tag, value, quality, error, ts and unit', async () => {
+  it('returns each tag once with exactly group, edge, device, protocol, tag, value, quality, error, ts, unit and stale', async () => {
     const { status, body } = await getJson('/api/telemetry/latest');
     expect(status).toBe(200);
     expect(body).toHaveLength(5);
     for (const row of body) {
-      expect(Object.keys(row).sort()).toEqual(['device', 'edge', 'error', 'group', 'protocol', 'quality', 'tag', 'ts', 'unit', 'value']);
+      expect(Object.keys(row).sort()).toEqual(['device', 'edge', 'error', 'group', 'protocol', 'quality', 'stale', 'tag', 'ts', 'unit', 'value']);
     }
     expect(body).toContainEqual({
       group: 'plant-berlin', edge: 'line-1-gw', device: 'press-s7', protocol: 's7',
-      tag: 'temperature', value: 29, quality: 'good', error: null, ts: t0 + 9 * 60_000, unit: '°C',
+      tag: 'temperature', value: 29, quality: 'good', error: null, ts: t0 + 9 * 60_000, unit: '°C', stale: false, // no session says otherwise
     });
     expect(body).toContainEqual(expect.objectContaining({ tag: 'running', value: true, unit: null }));
     expect(body).toContainEqual(expect.objectContaining({ tag: 'humidity', value: null, quality: 'bad', error: 'LINK_DOWN', unit: '%RH' }));
@@ -268,14 +268,14 @@ describe('GET /api/openapi.json', () => {
     expect(status).toBe(200);
     expect(body.openapi).toBe('3.1.0');
     expect(Object.keys(body.paths).sort()).toEqual([
-      '/', '/api/audit', '/api/audit/export.csv', '/api/gateways', '/api/gateways/credentials', '/api/gateways/credentials/{username}/rotate',
+      '/', '/api/audit', '/api/audit/export.csv', '/api/gateways', '/api/gateways/credentials', '/api/gateways/credentials/{username}/rotate', '/api/gateways/sessions',
       '/api/gateways/{group}/{edge}/browse', '/api/gateways/{group}/{edge}/certificates', '/api/gateways/{group}/{edge}/certificates/{thumbprint}/trust',
-      '/api/gateways/{group}/{edge}/config', '/api/gateways/{group}/{edge}/config/rollback', '/api/gateways/{group}/{edge}/config/versions',
+      '/api/gateways/{group}/{edge}/config', '/api/gateways/{group}/{edge}/config/rollback', '/api/gateways/{group}/{edge}/config/versions', '/api/gateways/{group}/{edge}/events',
       '/api/gateways/{group}/{edge}/tags/write', '/api/gateways/{group}/{edge}/test-read',
       '/api/health', '/api/openapi.json', '/api/permissions', '/api/schema/connector', '/api/session',
       '/api/session/password', '/api/telemetry/history', '/api/telemetry/latest', '/api/tia-import', '/api/tokens', '/api/tokens/{id}', '/api/users',
       '/api/users/{username}', '/api/users/{username}/password-reset',
-      '/audit', '/connectors', '/gateway-credentials', '/login', '/permissions', '/ui/{path}', '/users',
+      '/audit', '/connectors', '/gateway-credentials', '/gateways', '/login', '/permissions', '/ui/{path}', '/users',
     ]);
     expect(body.paths['/api/telemetry/latest'].get['x-permission']).toBe('telemetry.read');
     expect(body.paths['/api/session'].post.requestBody.content['application/json'].schema.additionalProperties).toBe(false);

@@ -7,6 +7,8 @@ import cookie from '@fastify/cookie';
 import helmet from '@fastify/helmet';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { AuthService } from '../auth/auth-service.ts';
+import type { EdgeEventStore } from '../events/edge-event-store.ts';
+import type { EdgeSessionsView } from '../ingest/edge-sessions.ts';
 import type { GatewayRollout } from '../rollout/gateway-rollout.ts';
 import type { TelemetryStore } from '../store/telemetry-store.ts';
 import { installAccessControl, sessionCookie } from './access-control.ts';
@@ -18,6 +20,8 @@ import { adminPageRoute } from './routes/admin-page.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { connectorSchemaRoute } from './routes/connector-schema.ts';
 import { gatewayCredentialRoutes, type GatewayCredentialAdmin } from './routes/gateway-credentials.ts';
+import { gatewayEventRoutes } from './routes/gateway-events.ts';
+import { gatewaySessionRoutes } from './routes/gateway-sessions.ts';
 import { gatewayRoutes } from './routes/gateways.ts';
 import { healthRoute, type HealthInfo } from './routes/health.ts';
 import { openApiRoute } from './routes/openapi.ts';
@@ -73,10 +77,14 @@ export interface CloudAppOptions {
   rollout: GatewayRollout;
   /** The broker's gateway credentials, to list and rotate; without, there are none to show. */
   gatewayCredentials?: GatewayCredentialAdmin;
+  /** Gateways' Sparkplug sessions (cloud/ingest); without, none are listed and nothing is stale. */
+  sessions?: EdgeSessionsView;
+  /** Gateways' edge events (cloud/events); without, every gateway has none. */
+  events?: EdgeEventStore;
 }
 
 export function buildCloudApp({
-  store, auth, logger, secureCookies = true, health = () => ({}), monotonicMs = () => performance.now(), gatewayCredentials, rollout,
+  store, auth, logger, secureCookies = true, health = () => ({}), monotonicMs = () => performance.now(), gatewayCredentials, rollout, sessions, events,
 }: CloudAppOptions): FastifyInstance {
   const app = Fastify({
     loggerInstance: logger,
@@ -118,7 +126,9 @@ export function buildCloudApp({
   app.register(permissionRoutes, { auth, onMatrixChanged: () => rollout.syncPermissionsEverywhere() });
   app.register(auditRoutes, { audit: auth.parts.audit });
   app.register(gatewayRoutes, { rollout, audit: auth.parts.audit });
-  app.register(telemetryLatestRoute, { store });
+  app.register(gatewayEventRoutes, { events });
+  app.register(gatewaySessionRoutes, { store, sessions });
+  app.register(telemetryLatestRoute, { store, sessions });
   app.register(telemetryHistoryRoute, { store });
   app.register(connectorSchemaRoute);
   app.register(tiaImportRoute);

@@ -1,6 +1,7 @@
 /**
- * The edgestock edge link: JSON commands from the cloud to one gateway and their acknowledgements,
- * on `edgestock/v1/{group}/{edge}/...` (docs/gateway-commands.md). Both ends read and write these
+ * The edgestock edge link: JSON commands from the cloud to one gateway, their acknowledgements,
+ * configuration reports and edge events, on `edgestock/v1/{group}/{edge}/...`
+ * (docs/gateway-commands.md, docs/edge-events.md). Both ends read and write these
  * shapes through this one module, so the wire format has one definition.
  */
 import { createHash } from 'node:crypto';
@@ -71,6 +72,11 @@ export const ackSchema = z.union([
 
 /** What a gateway runs, sent at each session start and after each applied config. */
 export const configReportSchema = z.object({
+  /**
+   * Unique per report (the gateway's outbox may deliver one twice after a reconnect); absent from
+   * gateways older than the outbox-backed edge link, whose reports are applied every time.
+   */
+  id: z.string().min(1).max(128).optional(),
   /** 0 while it runs its file's connectors and has never applied a pushed version. */
   version: z.number().int().nonnegative(),
   connectors: z.array(z.record(z.string(), z.unknown())),
@@ -80,6 +86,34 @@ export const configReportSchema = z.object({
   scenarioPermissions: z.string().optional(),
 });
 export type ConfigReport = z.infer<typeof configReportSchema>;
+
+/** The largest event payload either end accepts (JSON bytes); a bigger one is refused at emit and rejected by the cloud. */
+export const MAX_EDGE_EVENT_BYTES = 64 * 1024;
+
+/**
+ * An edge event (docs/edge-events.md): something the gateway did or saw that is not telemetry
+ * (a link going down, a rule action, a scan decision), published on `event` from the outbox.
+ * Not strict: a newer gateway may add fields, and an older cloud must still store its events.
+ */
+export const edgeEventSchema = z.object({
+  /** Unique per gateway and never reused; the cloud stores an event once per (group, edge, id). */
+  id: z.string().regex(/^[\x21-\x7e]{1,128}$/, 'expected 1 to 128 printable ASCII characters without spaces'),
+  /** Dotted lower-case name, e.g. `connector.link`, `rule.action`, `scan.decision`. */
+  type: z.string().max(100).regex(/^[a-z][a-z0-9-]*(\.[a-z][a-z0-9-]*)*$/, 'expected a dotted lower-case name such as connector.link'),
+  /** When it happened on the gateway, milliseconds since the Unix epoch. */
+  at: z.number().int().nonnegative(),
+  /** What happened; its shape depends on `type` (docs/edge-events.md lists them). */
+  body: z.unknown(),
+});
+export type EdgeEvent = z.infer<typeof edgeEventSchema>;
+
+/** Body of a `connector.link` event: a connector's link to its device went up or down. */
+export interface ConnectorLinkEventBody {
+  connector: string;
+  state: 'up' | 'down';
+  /** Why it is down, when a read said so (a code of connectors/errors.ts, e.g. LINK_DOWN, TIMEOUT). */
+  error?: string;
+}
 
 /** Parses a JSON payload with a schema: the value, or a message saying what is wrong with it. */
 export function readJsonPayload<S extends z.ZodType>(schema: S, payload: Uint8Array): { ok: true; value: z.infer<S> } | { ok: false; error: string } {

@@ -1,9 +1,13 @@
 /**
- * The gateway's end of the edge link (docs/gateway-commands.md): hears its own `cmd` topic on the
- * edge node's MQTT session, runs each command through a handler table and answers exactly once
- * per command id on `ack`. A repeated id (a QoS 1 redelivery, a cloud retry) gets the first
- * answer again without running the command twice. A malformed command is answered when it has
- * an id and counted either way; nothing a command does can throw out of here.
+ * The gateway's end of the edge link (docs/gateway-commands.md, docs/edge-events.md): hears its own
+ * `cmd` topic on the edge node's MQTT session, runs each command through a handler table and
+ * answers each delivery with one acknowledgement on `ack`, through the outbox, so an answer given
+ * while the broker is away (or just before a kill -9) still arrives.
+ *
+ * Idempotent by command id: an id in flight gets the answer of the run under way, an id in the
+ * command ledger (which survives restarts) gets the recorded answer again; neither runs twice. The
+ * ledger is written before the acknowledgement is queued. A malformed command is answered
+ * BAD_COMMAND when it has an id and counted either way; nothing a command does can throw out of here.
  */
 import {
   commandSchema, edgeLinkTopic, readJsonPayload,
@@ -11,8 +15,10 @@ import {
 } from '../../connectors/edge-link/index.ts';
 import { ConnectorError } from '../../connectors/errors.ts';
 import type { Clock } from '../../connectors/clock.ts';
-import type { MqttSession } from '../north/mqtt-port.ts';
+import { sortableIds, type IdSource } from '../events/edge-link-ids.ts';
+import type { EdgeLinkSender, GatewayChannel } from '../events/edge-link-outbox.ts';
 import type { SessionHooks } from '../north/sparkplug-edge-node.ts';
+import type { CommandLedger } from './command-ledger.ts';
 
 /** A refusal with a stable code, the reason and, for configurations, every problem. */
 export class CommandError extends Error {
@@ -30,7 +36,12 @@ export interface CommandChannelStats {
   acknowledged: number;
   refused: number;
   malformed: number;
+  /** Deliveries of an id already in flight or in the ledger: answered, not run. */
   duplicates: number;
+  /** Answers the ledger could not record (the command ran; a re-send of it would run again). */
+  ledgerFailures: number;
+  /** Acknowledgements or reports the outbox could not take (lost; the cloud times out and may ask again). */
+  sendFailures: number;
 }
 
 export interface CommandChannelOptions {
@@ -39,22 +50,26 @@ export interface CommandChannelOptions {
   handlers: CommandHandlers;
   /** What the gateway runs now, announced at each session start. */
   configReport: () => ConfigReport;
+  /** Where acknowledgements and configuration reports go: the outbox. */
+  link: EdgeLinkSender;
+  ledger: CommandLedger;
   clock: Clock;
+  /** Ids of configuration reports; default sortableIds(clock). */
+  ids?: IdSource;
   logger: { info(obj: object, msg?: string): void; warn(obj: object, msg?: string): void; error(obj: object, msg?: string): void };
 }
-
-/** How many answered ids are remembered for redeliveries. */
-const REMEMBERED_IDS = 512;
 
 export class CommandChannel implements SessionHooks {
   readonly topics: readonly string[];
   readonly #o: CommandChannelOptions;
-  readonly #answers = new Map<string, Promise<EdgeAck>>();
-  #session: MqttSession | undefined;
-  readonly #stats: CommandChannelStats = { received: 0, acknowledged: 0, refused: 0, malformed: 0, duplicates: 0 };
+  readonly #ids: IdSource;
+  /** Commands running now, by id: a redelivery meanwhile waits for the same answer. */
+  readonly #running = new Map<string, Promise<EdgeAck>>();
+  readonly #stats: CommandChannelStats = { received: 0, acknowledged: 0, refused: 0, malformed: 0, duplicates: 0, ledgerFailures: 0, sendFailures: 0 };
 
   constructor(options: CommandChannelOptions) {
     this.#o = options;
+    this.#ids = options.ids ?? sortableIds(options.clock);
     this.topics = [edgeLinkTopic(options.group, options.edge, 'cmd')];
   }
 
@@ -62,18 +77,19 @@ export class CommandChannel implements SessionHooks {
     return { ...this.#stats };
   }
 
-  onUp(session: MqttSession): void {
-    this.#session = session;
+  onUp(): void {
     this.announceConfig();
   }
 
   onDown(): void {
-    this.#session = undefined;
+    // Nothing to do: answers go to the outbox, which the next session drains.
   }
 
   /** Tells the cloud which connectors run now (after a session start or an applied config). */
   announceConfig(): void {
-    this.#send('config', this.#o.configReport());
+    const report = this.#o.configReport();
+    const id = this.#ids(`config-v${report.version}`);
+    this.#send('config', id, { ...report, id });
   }
 
   onMessage(topic: string, payload: Uint8Array): void {
@@ -84,18 +100,37 @@ export class CommandChannel implements SessionHooks {
       this.#stats.malformed++;
       const id = idOf(payload);
       this.#o.logger.warn({ topic, err: parsed.error, id }, 'ignored a malformed command');
-      if (id) this.#send('ack', { id, type: 'unknown', ok: false, error: { code: 'BAD_COMMAND', message: `the command is malformed: ${parsed.error}` }, at: this.#o.clock.now() });
+      if (id) this.#send('ack', id, { id, type: 'unknown', ok: false, error: { code: 'BAD_COMMAND', message: `the command is malformed: ${parsed.error}` }, at: this.#o.clock.now() });
       return;
     }
     const command = parsed.value;
-    let answer = this.#answers.get(command.id);
-    if (answer) this.#stats.duplicates++;
-    else {
-      answer = this.#run(command);
-      this.#answers.set(command.id, answer);
-      if (this.#answers.size > REMEMBERED_IDS) this.#answers.delete(this.#answers.keys().next().value!);
+    const running = this.#running.get(command.id);
+    if (running) this.#stats.duplicates++;
+    (running ?? this.#answerOf(command)).then((ack) => this.#send('ack', ack.id, ack));
+  }
+
+  /** The recorded answer, or a new run whose answer is recorded before anyone is told it. */
+  #answerOf(command: EdgeCommand): Promise<EdgeAck> {
+    let recorded: EdgeAck | undefined;
+    try {
+      recorded = this.#o.ledger.answerOf(command.id);
+    } catch (error) {
+      // Running it without knowing whether it ran before could apply it twice: refuse instead.
+      this.#o.logger.error({ err: error, id: command.id }, 'cannot read the command ledger');
+      this.#stats.refused++;
+      return Promise.resolve(refusal(command, { code: 'FAILED', message: `cannot check whether this command ran before (command ledger: ${(error as Error).message}); send it again later` }, this.#o.clock.now()));
     }
-    answer.then((ack) => this.#send('ack', ack));
+    if (recorded) {
+      this.#stats.duplicates++;
+      this.#o.logger.info({ id: command.id, type: command.type }, 'command already processed; answering from the ledger');
+      return Promise.resolve(recorded);
+    }
+    const answer = this.#run(command).then((ack) => {
+      this.#record(ack);
+      return ack;
+    }).finally(() => this.#running.delete(command.id));
+    this.#running.set(command.id, answer);
+    return answer;
   }
 
   async #run(command: EdgeCommand): Promise<EdgeAck> {
@@ -107,19 +142,35 @@ export class CommandChannel implements SessionHooks {
       return { ...base, ok: true, result: result ?? null, at: this.#o.clock.now() };
     } catch (error) {
       this.#stats.refused++;
-      const refusal = describeRefusal(error);
-      this.#o.logger.warn({ id: command.id, type: command.type, code: refusal.code, reason: refusal.message }, 'command refused');
-      return { ...base, ok: false, error: refusal, at: this.#o.clock.now() };
+      const reason = describeRefusal(error);
+      this.#o.logger.warn({ id: command.id, type: command.type, code: reason.code, reason: reason.message }, 'command refused');
+      return refusal(command, reason, this.#o.clock.now());
     }
   }
 
-  #send(channel: 'ack' | 'config', message: unknown): void {
-    const session = this.#session;
-    // Without a session the answer is lost; the cloud times out and asks again (same id).
-    if (!session) return;
-    session.publish(edgeLinkTopic(this.#o.group, this.#o.edge, channel), Buffer.from(JSON.stringify(message)), 1)
-      .catch((error) => this.#o.logger.warn({ err: error, channel }, 'could not publish on the edge link'));
+  #record(ack: EdgeAck): void {
+    try {
+      this.#o.ledger.record(ack);
+    } catch (error) {
+      // The command ran: still answer, but a re-send of this id would run it again.
+      this.#stats.ledgerFailures++;
+      this.#o.logger.error({ err: error, id: ack.id, type: ack.type }, 'cannot record the command in the ledger');
+    }
   }
+
+  #send(channel: GatewayChannel, id: string, message: object): void {
+    try {
+      this.#o.link.send(channel, id, message);
+    } catch (error) {
+      // Lost: the cloud's wait times out; a re-send of the command is answered from the ledger.
+      this.#stats.sendFailures++;
+      this.#o.logger.error({ err: error, channel, id }, 'cannot queue an edge-link message in the outbox');
+    }
+  }
+}
+
+function refusal(command: EdgeCommand, error: { code: string; message: string; problems?: CommandProblem[] }, at: number): EdgeAck {
+  return { id: command.id, type: command.type, ok: false, error, at };
 }
 
 function describeRefusal(error: unknown): { code: string; message: string; problems?: CommandProblem[] } {
