@@ -10,7 +10,7 @@ function fixture() {
   const links = { shelves: 'down' as const, north: 'up' as const };
   const metrics = new GatewayMetrics({ outbox: () => outbox, links: () => links, north: () => ({ ...north, ...figures }), scheduler: () => scheduler }, { defaultMetrics: false });
   const health = (): HealthReport => ({
-    status: 'degraded', uptimeS: 12.5, links: { shelves: 'down' }, north: { ...north }, outbox,
+    status: 'degraded', uptimeS: 12.5, links: { shelves: 'down' }, north: { ...north, ...figures, deadDevices: ['shelves'] }, outbox,
   });
   return { app: buildHealthApp({ health, registry: metrics.registry }), metrics, north, figures, scheduler, outbox };
 }
@@ -24,7 +24,11 @@ describe('health API', () => {
       status: 'degraded',
       uptimeS: 12.5,
       links: { shelves: 'down' },
-      north: { linkState: 'up', bdSeq: 4, lastError: null, lastPublishAt: 1_700_000_000_500, pointsPublished: 8, framesPublished: 2 },
+      north: {
+        linkState: 'up', bdSeq: 4, lastError: null, lastPublishAt: 1_700_000_000_500, pointsPublished: 8, framesPublished: 2, unroutablePoints: 0,
+        historicalPointsPublished: 0, withheldPoints: 0, eventsPublished: 0, deviceDeaths: 0, hostOfflineDisconnects: 0, backlogRows: 40,
+        hostOnline: false, deadDevices: ['shelves'],
+      },
       outbox: { rows: 12, bytes: 960, maxBytes: 1 << 20, dropped: 3, appended: 20, acked: 8, oldestTs: 1_700_000_000_000 },
     });
     await app.close();

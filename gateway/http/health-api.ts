@@ -7,16 +7,12 @@ import Fastify, { LogController, type FastifyInstance, type FastifyPluginAsync }
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { LinkState } from '../../connectors/connector.ts';
+import type { EdgeNodeStats } from '../north/edge-node-types.ts';
 import type { OutboxStats } from '../outbox/outbox.ts';
 
-export interface NorthHealth {
-  linkState: LinkState;
-  bdSeq: number | null;
-  lastError: string | null;
-  lastPublishAt: number | null;
-  pointsPublished: number;
-  framesPublished: number;
-}
+/** The edge node's figures (EdgeNodeStats); the fields beyond the first six are optional for callers that have none. */
+export type NorthHealth = Pick<EdgeNodeStats, 'linkState' | 'bdSeq' | 'lastError' | 'lastPublishAt' | 'pointsPublished' | 'framesPublished'>
+  & Partial<Omit<EdgeNodeStats, 'linkState' | 'bdSeq' | 'lastError' | 'lastPublishAt' | 'pointsPublished' | 'framesPublished'>>;
 
 export interface HealthReport {
   /** 'ok' when every link is up; 'degraded' when the gateway runs but a link is not up. */
@@ -35,6 +31,7 @@ export interface HealthApiOptions {
 
 const linkState = { type: 'string', enum: ['connecting', 'up', 'down', 'closed'] } as const;
 const nullableNumber = { type: ['number', 'null'] } as const;
+const count = { type: 'number' } as const;
 
 const healthSchema = {
   type: 'object',
@@ -47,7 +44,11 @@ const healthSchema = {
       type: 'object',
       properties: {
         linkState, bdSeq: nullableNumber, lastError: { type: ['string', 'null'] }, lastPublishAt: nullableNumber,
-        pointsPublished: { type: 'number' }, framesPublished: { type: 'number' },
+        pointsPublished: count, framesPublished: count, sessions: count, births: count, historicalPointsPublished: count,
+        eventsPublished: count, unroutablePoints: count, unfitPoints: count, withheldPoints: count, deviceDeaths: count,
+        deviceRebirths: count, deadDevices: { type: 'array', items: { type: 'string' } }, rebirthRequests: count, badCommands: count,
+        unknownCommandMetrics: count, hostOnline: { type: ['boolean', 'null'] }, stateMessages: count, badStateMessages: count,
+        hostOfflineDisconnects: count, backlogRows: count,
       },
     },
     outbox: {
