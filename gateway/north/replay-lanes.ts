@@ -1,7 +1,9 @@
 /**
  * Store and forward for one MQTT session: the rows queued before the session's birth are the
  * backlog, replayed oldest first under a token-bucket budget (at most one second of tokens), while
- * rows appended after the birth are live and never wait for it.
+ * rows appended after the birth are live and never wait for it. The backlog goes in chunks of at
+ * least 50 ms of budget (or the batch size), so replayed frames stay full rather than carrying the
+ * few rows each loop turn's elapsed milliseconds would allow.
  */
 import type { Clock } from '../../connectors/clock.ts';
 import type { Outbox, OutboxRecord } from '../outbox/outbox.ts';
@@ -15,6 +17,7 @@ export class ReplayLanes {
   readonly #outbox: Outbox;
   readonly #clock: Clock;
   readonly #pointsPerS: number;
+  #minChunk = 1;
 
   /** Draws the line between backlog and live at the outbox's newest row, now. */
   constructor(outbox: Outbox, options: { clock: Clock; pointsPerS: number }) {
@@ -45,17 +48,18 @@ export class ReplayLanes {
     const now = this.#clock.now();
     this.#tokens = Math.min(this.#pointsPerS, this.#tokens + ((now - this.#refilledAt) * this.#pointsPerS) / 1000);
     this.#refilledAt = now;
+    this.#minChunk = Math.max(1, Math.min(limit, Math.floor(this.#pointsPerS / 20)));
     const allowed = Math.min(limit, Math.floor(this.#tokens));
-    if (allowed < 1) return [];
+    if (allowed < this.#minChunk) return [];
     const rows = this.#outbox.peek(allowed, { throughSeq: this.backlogEnd });
     if (rows.length === 0) this.#pending = false;
     this.#tokens -= rows.length;
     return rows;
   }
 
-  /** How long until the budget allows one more backlog row (Infinity when there is no backlog). */
+  /** How long until the budget allows the next backlog chunk (Infinity when there is no backlog). */
   msUntilTokens(): number {
     if (!this.#pending) return Infinity;
-    return Math.max(1, Math.ceil(((1 - this.#tokens) * 1000) / this.#pointsPerS));
+    return Math.max(1, Math.ceil(((this.#minChunk - this.#tokens) * 1000) / this.#pointsPerS));
   }
 }
