@@ -31,6 +31,8 @@ export interface MosquittoOptions {
   dir?: string;
   /** mosquitto log_type values; default ['all'] (every packet: connections() and the ACL denials need it). */
   logTypes?: readonly string[];
+  /** Further mosquitto.conf lines, e.g. 'set_tcp_nodelay true'. */
+  extraConfig?: readonly string[];
 }
 
 /** Protocol level as mosquitto logs it in "New client connected ... (p2, ...)". */
@@ -112,6 +114,7 @@ function writeConfig(dir: string, options: MosquittoOptions): string {
   } else {
     lines.push('persistence false');
   }
+  lines.push(...(options.extraConfig ?? []));
   if (options.acl !== undefined) {
     writeFileSync(join(dir, 'acl'), options.acl, { mode: 0o644 });
     lines.push(`acl_file ${join(dir, 'acl')}`);
