@@ -137,6 +137,8 @@ function encodeProperties(props: Record<string, SparkplugPropertyValue>, where: 
     const prop = props[key];
     const at = `${where}, property "${key}"`;
     const { info, codec } = scalarCodecFor(prop.type, at, SparkplugEncodeError);
+    // Every property value has its type [tck-id-payloads-metric-propertyvalue-type-req]: a uint32 in the schema
+    // [tck-id-payloads-metric-propertyvalue-type-type], a number of the spec's table [tck-id-payloads-metric-propertyvalue-type-value].
     const wire: WirePropertyValue = { type: info.id };
     if (prop.value === null || prop.value === undefined) {
       wire.isNull = true;

@@ -37,7 +37,11 @@ export interface DataTypeInfo {
   readonly scalar: boolean;
 }
 
-/** Every datatype of the spec's DataType enum except Unknown (0), indexed by wire number. */
+/**
+ * Every datatype of the spec's DataType enum except Unknown (0), indexed by wire number: the only
+ * numbers the codec writes in Metric.datatype [tck-id-payloads-metric-datatype-value], a uint32 in
+ * sparkplug_b.proto [tck-id-payloads-metric-datatype-value-type].
+ */
 const table: readonly (readonly [number, DataTypeName, ValueField, boolean])[] = [
   // Basic types
   [1, 'Int8', 'intValue', true],          // signed, carried in uint32 (two's complement)

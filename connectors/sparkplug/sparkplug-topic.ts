@@ -33,17 +33,17 @@ function isMessageType(type: string): type is SparkplugMessageType {
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
-/**
- * Why an id cannot be a topic element, or undefined when it can: a non-empty UTF-8 string
- * without '+', '/' or '#' ([tck-id-topic-structure-namespace-valid-group-id],
- * [...-valid-edge-node-id], [...-valid-device-id]).
- */
+/** Why an id cannot be a topic element, or undefined when it can. */
 export function sparkplugIdProblem(kind: string, id: string): string | undefined {
   if (typeof id !== 'string' || id.length === 0) return `${kind} must be a non-empty string`;
+  // [tck-id-topic-structure-namespace-valid-group-id] [tck-id-topic-structure-namespace-valid-edge-node-id]
+  // [tck-id-topic-structure-namespace-valid-device-id]
   const bad = /[+/#]/.exec(id);
   if (bad) return `${kind} "${id}" contains '${bad[0]}': '+', '/' and '#' are reserved in Sparkplug topics`;
+  // A UTF-8 string [tck-id-intro-group-id-string] [tck-id-intro-edge-node-id-string] [tck-id-intro-device-id-string].
   if (LONE_SURROGATE.test(id)) return `${kind} "${id}" is not valid UTF-8 (lone surrogate)`;
-  // MQTT topic names must not contain U+0000 [MQTT-4.7.3-2].
+  // MQTT topic names must not contain U+0000 [MQTT-4.7.3-2]: with the wildcards above, ids hold only
+  // what MQTT topics allow [tck-id-intro-group-id-chars] [tck-id-intro-edge-node-id-chars] [tck-id-intro-device-id-chars].
   if (id.includes('\u0000')) return `${kind} contains the character U+0000, which MQTT forbids in topic names`;
   return undefined;
 }
@@ -66,10 +66,13 @@ export function sparkplugTopic(parts: { group: string; type: SparkplugMessageTyp
     if (device === undefined) throw new SparkplugTopicError(`Cannot build a ${type} topic: a device id is required`);
     const deviceProblem = sparkplugIdProblem('device id', device);
     if (deviceProblem) throw new SparkplugTopicError(`Cannot build a ${type} topic: ${deviceProblem}`);
+    // [tck-id-topics-dbirth-topic] [tck-id-message-flow-device-birth-publish-dbirth-topic] [tck-id-topics-ddata-topic]
+    // [tck-id-topics-ddeath-topic]
     return `${SPARKPLUG_NAMESPACE}/${group}/${type}/${edge}/${device}`;
   }
   // [tck-id-topic-structure-namespace-device-id-non-associated-message-types]
   if (device !== undefined) throw new SparkplugTopicError(`Cannot build a ${type} topic: ${type} carries no device id (got "${device}")`);
+  // [tck-id-topics-nbirth-topic] [tck-id-message-flow-edge-node-birth-publish-nbirth-topic] [tck-id-topics-ndata-topic]
   return `${SPARKPLUG_NAMESPACE}/${group}/${type}/${edge}`;
 }
 

@@ -61,6 +61,7 @@ export class MetricCatalog {
   constructor(devices: readonly CatalogDevice[]) {
     const seen = new Set<string>();
     for (const device of devices) {
+      // [tck-id-topic-structure-namespace-unique-device-id]
       if (seen.has(device.name)) throw new Error(`Device "${device.name}" is configured twice; Sparkplug device ids must be unique per edge node`);
       seen.add(device.name);
     }

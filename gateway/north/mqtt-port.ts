@@ -75,7 +75,9 @@ export const connectWithMqttJs: MqttConnect = (options) => new Promise<MqttSessi
     password: options.password,
     keepalive: options.keepaliveS,
     protocolVersion: options.protocolVersion,
-    clean: true, // [tck-id-principles-persistence-clean-session] / Sparkplug: Clean Session MUST be true
+    // Clean Session on 3.1.1 [tck-id-principles-persistence-clean-session-311]; Clean Start on 5, with no
+    // Session Expiry Interval sent, which means 0 [tck-id-principles-persistence-clean-session-50].
+    clean: true,
     reconnectPeriod: 0,
     connectTimeout: options.connectTimeoutMs,
     will: { topic: options.will.topic, payload: Buffer.from(options.will.payload), qos: options.will.qos, retain: options.will.retain },
@@ -126,6 +128,9 @@ class MqttJsSession implements MqttSession {
   publish(topic: string, payload: Uint8Array, qos: 0 | 1): Promise<void> {
     if (this.#closedReason) return Promise.reject(new MqttSessionClosedError(this.#closedReason));
     const buffer = Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength);
+    // Nothing retained [tck-id-payloads-nbirth-retain] [tck-id-message-flow-edge-node-birth-publish-nbirth-retained]
+    // [tck-id-payloads-dbirth-retain] [tck-id-message-flow-device-birth-publish-dbirth-retained]
+    // [tck-id-payloads-ndata-retain] [tck-id-payloads-ddata-retain].
     return Promise.race([this.#client.publishAsync(topic, buffer, { qos, retain: false }).then(() => undefined), this.#rejectOnClose]);
   }
 

@@ -1,15 +1,13 @@
 /**
  * The edge node's own figures as Sparkplug node metrics: how much the outbox holds, how full it
  * is, how many rows the byte budget dropped and how many still wait for historical replay. They
- * are born in NBIRTH (name, alias, datatype) and then sent by alias in NDATA every
- * north.statusIntervalS, so any host application sees a gateway's backlog and drops.
+ * are born in NBIRTH (name, alias, datatype) and then sent by alias in NDATA when one of them
+ * changed (the edge node looks every north.statusIntervalS), so any host application sees a
+ * gateway's backlog and drops.
  *
  * Each NDATA carries all five figures, so every one that changed [tck-id-topics-ndata-payload],
  * one value each [tck-id-operational-behavior-data-publish-nbirth-order], with their datatype (as
- * DDATA does, see ddata-frames.ts on [tck-id-payloads-metric-datatype-not-req]). The edge node
- * sends it every interval whether or not a figure changed, which
- * [tck-id-operational-behavior-data-publish-nbirth-change] and [tck-id-principles-rbe-recommended]
- * say SHOULD NOT happen; `sameStatus` below would let it skip an unchanged status, and is not used yet.
+ * DDATA does, see ddata-frames.ts on [tck-id-payloads-metric-datatype-not-req]).
  */
 import type { SparkplugMetric } from '../../connectors/sparkplug/index.ts';
 import {
@@ -44,6 +42,7 @@ export function nodeStatusMetrics(status: NodeStatus, timestamp: number, form: '
   }));
 }
 
+/** True when nothing changed since `a` was reported: no NDATA then (report by exception, sparkplug-edge-node.ts). */
 export function sameStatus(a: NodeStatus | undefined, b: NodeStatus): boolean {
   return a !== undefined && fields.every(([, key]) => a[key] === b[key]);
 }

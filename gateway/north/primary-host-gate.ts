@@ -42,6 +42,7 @@ export class PrimaryHostGate {
     this.topic = sparkplugStateTopic(hostId);
   }
 
+  /** Online only on a STATE whose 'online' is true [tck-id-message-flow-edge-node-birth-publish-phid-wait-online]. */
   get online(): boolean {
     return this.#latest?.online === true;
   }
@@ -53,6 +54,9 @@ export class PrimaryHostGate {
   /**
    * Applies one STATE message. A message older than the newest one seen is 'stale' and changes
    * nothing: a retained STATE from a host's previous session must not undo its current one.
+   * Deviation: this TCK version compares the STATE's bdSeq, which the released 3.0 STATE no longer
+   * carries; its timestamp stands in [tck-id-message-flow-edge-node-birth-publish-phid-wait-bdSeq],
+   * and any newer offline STATE ends the session [tck-id-operational-behavior-edge-node-termination-host-offline-bdSeq].
    */
   apply(payload: Uint8Array): StateVerdict {
     const state = readHostState(payload);
@@ -63,7 +67,10 @@ export class PrimaryHostGate {
     return state.online ? 'online' : 'offline';
   }
 
-  /** Resolves once the host is online; rejects when `ended` rejects first. */
+  /**
+   * Resolves once the host is online: the births wait for it [tck-id-message-flow-edge-node-birth-publish-phid-wait].
+   * Rejects when `ended` rejects first.
+   */
   async waitOnline(ended: Promise<never>): Promise<void> {
     if (this.online) return;
     let wake = () => {};

@@ -15,9 +15,10 @@
  * [tck-id-operational-behavior-device-ddeath] and DBIRTH again when it returns. While a device is
  * dead its live bad-quality rows are withheld (the DDEATH says it all) and counted.
  *
- * Deliberate deviation: DDATA goes at QoS 1, where [tck-id-payloads-ddata-qos] says QoS 0. The
- * PUBACK is what lets the outbox delete a row without losing it (DESIGN.md guarantees); births
- * stay at QoS 0 as the spec requires, ordered before the data on the same connection.
+ * Deliberate deviation: DDATA goes at QoS 1 (not retained), where [tck-id-payloads-ddata-qos] and
+ * [tck-id-topics-ddata-mqtt] say QoS 0. The PUBACK is what lets the outbox delete a row without
+ * losing it (DESIGN.md guarantees); births stay at QoS 0 as the spec requires, ordered before the
+ * data on the same connection.
  */
 import { backoffDelayMs } from '../../connectors/backoff.ts';
 import type { TagValue } from '../../connectors/connector.ts';
@@ -30,6 +31,7 @@ import { buildDdataFrames } from './ddata-frames.ts';
 import { MetricCatalog, type CatalogDevice } from './metric-catalog.ts';
 import { connectWithMqttJs, type MqttConnect, type MqttSession } from './mqtt-port.ts';
 import { readNodeCommand } from './node-commands.ts';
+import { settingToFix } from './north-errors.ts';
 import { nodeStatusMetrics, sameStatus, type NodeStatus } from './node-status.ts';
 import { PrimaryHostGate } from './primary-host-gate.ts';
 import { ReplayLanes } from './replay-lanes.ts';
@@ -157,6 +159,8 @@ export class SparkplugEdgeNode {
 
   async #run(): Promise<void> {
     let attempt = 0;
+    // One session at a time: the next connect only once this one is over
+    // [tck-id-operational-behavior-primary-application-state-with-multiple-servers-single-server].
     while (!this.#stopping) {
       this.#stats.linkState = 'connecting';
       let session: MqttSession;
@@ -172,13 +176,16 @@ export class SparkplugEdgeNode {
           keepaliveS: this.#o.keepaliveS,
           protocolVersion: this.#o.protocolVersion ?? 4,
           connectTimeoutMs: this.#o.connectTimeoutMs ?? 10_000,
-          // [tck-id-payloads-ndeath-will-message-qos] QoS 1, [tck-id-payloads-ndeath-will-message-retain] not retained
+          // The NDEATH on its topic is the Will [tck-id-message-flow-edge-node-birth-publish-will-message]
+          // [tck-id-message-flow-edge-node-birth-publish-will-message-topic] [tck-id-topics-ndeath-topic], QoS 1
+          // [tck-id-payloads-ndeath-will-message-qos] [tck-id-message-flow-edge-node-birth-publish-will-message-qos], not retained
+          // [tck-id-payloads-ndeath-will-message-retain] [tck-id-message-flow-edge-node-birth-publish-will-message-will-retained].
           will: { topic: this.#topic('NDEATH'), payload: encodePayload(ndeathPayload(bdSeq, this.#clock.now())), qos: 1, retain: false },
           signal: this.#abort.signal,
         });
       } catch (error) {
         if (this.#stopping) break;
-        this.#fail(error, 'cannot connect to the MQTT broker');
+        this.#fail(error, 'cannot connect to the MQTT broker', settingToFix(error));
         await this.#backoff(attempt++);
         continue;
       }
@@ -188,7 +195,7 @@ export class SparkplugEdgeNode {
       let hostWentOffline = false;
       const ended = this.#sessionEnd(session);
       try {
-        // The Will now holds this bdSeq: the next session must use the next one [tck-id-payloads-nbirth-bdseq-inc].
+        // The Will now holds this bdSeq: the next session must use the next one [tck-id-topics-nbirth-bdseq-increment].
         this.#o.outbox.setMeta(BDSEQ_META_KEY, String(bdSeq));
         const hooks = this.#o.sessionHooks;
         const ncmd = this.#topic('NCMD');
@@ -197,14 +204,22 @@ export class SparkplugEdgeNode {
           else if (topic === this.#gate?.topic) this.#onState(payload);
           else hooks?.onMessage(topic, payload);
         });
+        // Its NCMD topic at QoS 1, before any birth [tck-id-message-flow-edge-node-ncmd-subscribe] [tck-id-topics-ncmd-topic].
         await Promise.race([session.subscribe(ncmd, 1), ended]);
+        // Its own primary host's STATE topic, no other
         // [tck-id-operational-behavior-primary-application-state-with-multiple-servers-state-subs]
+        // [tck-id-message-flow-edge-node-birth-publish-phid-wait-id].
         if (this.#gate) await Promise.race([session.subscribe(this.#gate.topic, 1), ended]);
+        // Devices are written through the command channel (docs/gateway-commands.md): no DCMD
+        // subscription [tck-id-message-flow-device-dcmd-subscribe].
         for (const topic of hooks?.topics ?? []) await Promise.race([session.subscribe(topic, 1), ended]);
         if (this.#gate && !this.#gate.online) {
           this.#log.info({ hostId: this.#gate.hostId }, 'waiting for the primary host application to be online before the births');
           await this.#gate.waitOnline(ended); // [tck-id-operational-behavior-edge-node-birth-sequence-wait]
         }
+        // Births first, on the session just established [tck-id-message-flow-edge-node-birth-publish-connect]
+        // [tck-id-principles-birth-certificates-order]; NDATA and DDATA only after them, in #drain
+        // [tck-id-payloads-ndata-order] [tck-id-payloads-ddata-order].
         await Promise.race([this.#publishBirths(session, { newSession: true }), ended]);
         born = true;
         this.#stats.linkState = 'up';
@@ -253,6 +268,8 @@ export class SparkplugEdgeNode {
     const lanes = this.#lanes!;
     let backlogWasPending = lanes.backlogPending;
     for (;;) {
+      // A rebirth request: no more data until NBIRTH and every DBIRTH are out again
+      // [tck-id-operational-behavior-data-commands-rebirth-action-1] [tck-id-operational-behavior-data-commands-rebirth-action-2].
       if (this.#rebirthRequested) await Promise.race([this.#publishBirths(session, { newSession: false }), ended]);
       if (this.#clock.now() >= this.#statusDueAt) await Promise.race([this.#publishStatus(session), ended]);
       await Promise.race([this.#reviveDevices(session), ended]);
@@ -291,7 +308,9 @@ export class SparkplugEdgeNode {
     const batch = buildDdataFrames(samples, this.#catalog, { maxMetricsPerFrame: this.#o.maxMetricsPerFrame, historical });
     const timestamp = this.#clock.now();
     const events = records.filter((r) => r.kind === 'event');
-    // Pipelined: every frame is written before the first PUBACK is awaited.
+    // Pipelined: every frame is written before the first PUBACK is awaited. Each DDATA has its publish
+    // time [tck-id-topics-ddata-timestamp] [tck-id-payloads-ddata-timestamp] and the next seq
+    // [tck-id-topics-ddata-seq-num] [tck-id-payloads-ddata-seq] [tck-id-payloads-ddata-seq-inc]; QoS 1: see the header.
     await Promise.all([
       ...batch.frames.map((frame) =>
         this.#publish(session, this.#topic('DDATA', frame.device), { timestamp, seq: this.#nextSeq(), metrics: frame.metrics }, 1)),
@@ -315,14 +334,20 @@ export class SparkplugEdgeNode {
    */
   async #publishBirths(session: MqttSession, options: { newSession: boolean }): Promise<void> {
     const timestamp = this.#clock.now();
+    // The bdSeq of this session's Will, on a rebirth too [tck-id-topics-nbirth-bdseq-matching]
+    // [tck-id-payloads-nbirth-bdseq-repeat] [tck-id-message-flow-edge-node-birth-publish-nbirth-payload-bdSeq]
+    // [tck-id-operational-behavior-data-commands-rebirth-action-3].
     const bdSeq = this.#stats.bdSeq ?? 0;
     this.#rebirthRequested = false;
     if (options.newSession) this.#lanes = new ReplayLanes(this.#o.outbox, { clock: this.#clock, pointsPerS: this.#replayRate });
     this.#seq = 0; // [tck-id-payloads-nbirth-seq]: NBIRTH is seq 0; every later message counts on from it.
-    // [tck-id-payloads-nbirth-qos], [tck-id-payloads-dbirth-qos]: QoS 0, not retained.
+    // QoS 0 (and not retained: nothing is, mqtt-port.ts): NBIRTH [tck-id-payloads-nbirth-qos] [tck-id-topics-nbirth-mqtt]
+    // [tck-id-message-flow-edge-node-birth-publish-nbirth-qos], DBIRTH [tck-id-payloads-dbirth-qos] [tck-id-topics-dbirth-mqtt]
+    // [tck-id-message-flow-device-birth-publish-dbirth-qos].
     this.#reportedStatus = this.#status();
     const births = [this.#publish(session, this.#topic('NBIRTH'), nbirthPayload(bdSeq, timestamp, this.#reportedStatus), 0)];
     this.#born.clear();
+    // Every DBIRTH after the NBIRTH, on the same connection [tck-id-message-flow-device-birth-publish-nbirth-wait].
     for (const device of this.#catalog.devices()) births.push(this.#publishDeviceBirth(session, device.name, timestamp));
     this.#statusDueAt = timestamp + this.#statusIntervalMs;
     await Promise.all(births);
@@ -340,6 +365,7 @@ export class SparkplugEdgeNode {
     const current = linkDown
       ? (d: string, tag: string): TagValue => ({ device: d, tag, value: null, quality: 'bad', error: 'LINK_DOWN', ts: timestamp })
       : this.#o.currentValue;
+    // The next seq [tck-id-topics-dbirth-seq] [tck-id-payloads-dbirth-seq-inc] [tck-id-message-flow-device-birth-publish-dbirth-payload-seq].
     const payload = dbirthPayload({ device, catalog: this.#catalog, seq: this.#nextSeq(), timestamp, current });
     return this.#publish(session, this.#topic('DBIRTH', name), payload, 0);
   }
@@ -373,16 +399,18 @@ export class SparkplugEdgeNode {
     }));
   }
 
-  /**
-   * NDATA with the outbox figures (node-status.ts) when they changed since the last report, looked
-   * at every statusIntervalMs: report by exception [tck-id-principles-rbe-recommended]. QoS 0 like any NDATA.
-   */
+  /** NDATA with the outbox figures (node-status.ts), looked at every statusIntervalMs. */
   async #publishStatus(session: MqttSession): Promise<void> {
     const timestamp = this.#clock.now();
     this.#statusDueAt = timestamp + this.#statusIntervalMs;
     const status = this.#status();
+    // Only when a figure changed since the last NBIRTH or NDATA: report by exception
+    // [tck-id-principles-rbe-recommended] [tck-id-operational-behavior-data-publish-nbirth-change].
     if (sameStatus(this.#reportedStatus, status)) return;
     this.#reportedStatus = status;
+    // Publish time [tck-id-topics-ndata-timestamp] [tck-id-payloads-ndata-timestamp], the next seq
+    // [tck-id-topics-ndata-seq-num] [tck-id-payloads-ndata-seq] [tck-id-payloads-ndata-seq-inc], QoS 0
+    // [tck-id-payloads-ndata-qos] [tck-id-topics-ndata-mqtt].
     await this.#publish(session, this.#topic('NDATA'), { timestamp, seq: this.#nextSeq(), metrics: nodeStatusMetrics(status, timestamp, 'data') }, 0);
   }
 
@@ -409,7 +437,8 @@ export class SparkplugEdgeNode {
       // MQTT 5: DISCONNECT with reason "Disconnect with Will Message"; the broker sends the NDEATH.
       await session.end(SHUTDOWN_GRACE_MS, { reasonCode: DISCONNECT_WITH_WILL });
     } else {
-      // MQTT 3.1.1: NDEATH before DISCONNECT [tck-id-payloads-ndeath-will-message-publisher-disconnect-mqtt311].
+      // MQTT 3.1.1: NDEATH before DISCONNECT [tck-id-payloads-ndeath-will-message-publisher]
+      // [tck-id-payloads-ndeath-will-message-publisher-disconnect-mqtt311].
       try {
         const ndeath = this.#publish(session, this.#topic('NDEATH'), ndeathPayload(bdSeq, this.#clock.now()), 1);
         await Promise.race([ndeath, sleep(SHUTDOWN_GRACE_MS / 2, { clock: this.#clock })]);
@@ -432,6 +461,8 @@ export class SparkplugEdgeNode {
     }
     this.#stats.hostOnline = verdict === 'online';
     this.#log.info({ hostId: gate.hostId, online: this.#stats.hostOnline }, 'primary host application STATE');
+    // Host offline: NDEATH, DISCONNECT and a new session (#run)
+    // [tck-id-operational-behavior-edge-node-termination-host-offline] [tck-id-message-flow-edge-node-birth-publish-phid-offline].
     if (verdict === 'offline' && this.#stats.linkState === 'up') this.#endSession?.(new HostOfflineError(gate.hostId));
   }
 
@@ -461,24 +492,35 @@ export class SparkplugEdgeNode {
     }
   }
 
-  #fail(error: unknown, what: string): void {
+  /** `fix`: the setting to check (north-errors.ts), which then stands in for the error's message. */
+  #fail(error: unknown, what: string, fix?: string): void {
     this.#stats.linkState = 'down';
-    this.#stats.lastError = error instanceof Error ? error.message : String(error);
-    this.#log.warn({ err: error, url: this.#o.url }, what);
+    this.#stats.lastError = fix ?? (error instanceof Error ? error.message : String(error));
+    this.#log.warn({ err: error, url: this.#o.url }, fix === undefined ? what : `${what}: ${fix}`);
   }
 
-  /** bdSeq for the next session: one more than the last session's, 0..255 [tck-id-payloads-nbirth-bdseq-inc]. */
+  /**
+   * bdSeq for the next session's Will and NBIRTH: 0 at first, then one more than the last session's,
+   * 0 after 255 [tck-id-topics-nbirth-bdseq-increment] [tck-id-message-flow-edge-node-birth-publish-will-message-payload-bdSeq].
+   */
   #nextBdSeq(): number {
     const last = Number(this.#o.outbox.getMeta(BDSEQ_META_KEY));
     return Number.isInteger(last) && last >= 0 ? (last + 1) % 256 : 0;
   }
 
-  /** 0..255, wrapping [tck-id-payloads-sequence-num-incrementing]. */
+  /**
+   * seq for every message but NDEATH [tck-id-payloads-sequence-num-always-included]: one more each
+   * time, 0..255, wrapping [tck-id-payloads-sequence-num-incrementing].
+   */
   #nextSeq(): number {
     this.#seq = (this.#seq + 1) % 256;
     return this.#seq;
   }
 
+  /**
+   * One group and edge node id in every topic, so each DBIRTH's match the NBIRTH's
+   * [tck-id-message-flow-device-birth-publish-dbirth-match-edge-node-topic].
+   */
   #topic(type: 'NBIRTH' | 'NDEATH' | 'NCMD' | 'NDATA'): string;
   #topic(type: 'DBIRTH' | 'DDATA' | 'DDEATH', device: string): string;
   #topic(type: 'NBIRTH' | 'NDEATH' | 'NCMD' | 'NDATA' | 'DBIRTH' | 'DDATA' | 'DDEATH', device?: string): string {
