@@ -181,11 +181,6 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     primaryHostId: north.primaryHostId,
     replayPointsPerS: north.replay.pointsPerS,
     statusIntervalMs: north.statusIntervalS * 1000,
-    // 'connecting' is a device not reached yet since start: born (with bad values), not dead.
-    deviceUp: (device) => {
-      const state = connectorSet.get(device)?.linkState();
-      return state === undefined || state === 'up' || state === 'connecting';
-    },
     devices: running.connectors.map(describeDevice),
     outbox,
     currentValue: (device, tag) => tagCache.get(device, tag),
@@ -222,9 +217,18 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     metrics.pointsQueued.inc(report.length);
     edgeNode.notify();
   };
+  // After the read's rows are queued, so a DDEATH follows the bad values that say why. 'connecting'
+  // is a device not reached yet since start: born (with bad values), not dead.
+  const reportLink = (result: ReadResult): void => {
+    const state = connectorSet.get(result.connector)?.linkState();
+    edgeNode.setDeviceLink(result.connector, state === undefined || state === 'up' || state === 'connecting');
+  };
   const scheduler: Scheduler = new Scheduler(connectorSet.connectors(), {
     clock,
-    onResult: queue,
+    onResult: (result) => {
+      queue(result);
+      reportLink(result);
+    },
     onError: (error, where) => logger.error({ err: error, ...where }, 'read failed unexpectedly (a bug: connectors report device errors as bad values)'),
   });
 

@@ -171,8 +171,11 @@ export function openHostConnection(options: HostConnectionOptions): HostConnecti
     republishBirth: publishBirth,
     close() {
       closing ??= (async () => {
-        if (client.connected && online) await publishOffline();
+        // Offline first: the broker echoes our own offline STATE back to us (we subscribe to
+        // spBv1.0/#), and while still online we would answer it with a new birth.
+        const wasOnline = online;
         online = false;
+        if (client.connected && wasOnline) await publishOffline();
         // A graceful end waits until every in-flight QoS 1 message is acknowledged, which never
         // happens while the broker is away: then end at once.
         if (!client.connected || await withinCloseTimeout(client.endAsync()) === 'timeout') await client.endAsync(true);

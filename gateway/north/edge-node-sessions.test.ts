@@ -90,13 +90,12 @@ describe('SparkplugEdgeNode sessions', { timeout: 30_000 }, () => {
   });
 
   it('publishes DDEATH when a device link goes down, withholds its bad rows, and DBIRTH when it returns', async () => {
-    let up = true;
-    const { recorder, outbox, node } = await setup({ deviceUp: () => up });
+    const { recorder, outbox, node } = await setup();
     node.start();
     await recorder.waitFor((m) => m.type === 'DBIRTH');
-    up = false;
+    // The link is reported lost after the rows of the read that found out: they go before the DDEATH.
     outbox.append([sample('samples', null, Date.now(), { quality: 'bad', error: 'LINK_DOWN' })]);
-    node.notify();
+    node.setDeviceLink('shelves', false);
     const ddeath = await recorder.waitFor((m) => m.type === 'DDEATH');
     expect(ddeath).toMatchObject({ topic: 'spBv1.0/plant/DDEATH/gw1/shelves', qos: 0 });
     expect(ddeath.payload.metrics).toEqual([]);
@@ -110,10 +109,9 @@ describe('SparkplugEdgeNode sessions', { timeout: 30_000 }, () => {
     await until('the withheld row', () => node.stats().withheldPoints === 1);
     expect(outbox.stats().rows).toBe(0);
 
-    up = true;
     const before = recorder.messages.length;
     outbox.append([sample('samples', 42, Date.now())]);
-    node.notify();
+    node.setDeviceLink('shelves', true);
     const dbirth = await recorder.waitFor((m) => m.type === 'DBIRTH', { from: before });
     const data = await recorder.waitFor((m) => m.type === 'DDATA', { from: before });
     expect(recorder.messages.indexOf(dbirth)).toBeLessThan(recorder.messages.indexOf(data));

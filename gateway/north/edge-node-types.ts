@@ -35,8 +35,6 @@ export interface SparkplugEdgeNodeOptions {
   outbox: Outbox;
   /** Current (cached) value of a tag, for births. */
   currentValue: (device: string, tag: string) => TagValue | undefined;
-  /** Whether the gateway's link to a device is up; a device that is not gets a DDEATH. Default: always up. */
-  deviceUp?: (device: string) => boolean;
   logger?: Pick<Logger, 'info' | 'warn' | 'error' | 'debug'>;
   connect?: MqttConnect;
   clock?: Clock;

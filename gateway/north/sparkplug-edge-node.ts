@@ -73,6 +73,8 @@ export class SparkplugEdgeNode {
   };
   #seq = 0;
   #rebirthRequested = false;
+  /** Link state per device as the gateway last reported it (setDeviceLink); absent: up. */
+  readonly #links = new Map<string, { up: boolean; atSeq: number }>();
   /** Devices the host was last told are alive (DBIRTH) in this session. */
   #born = new Set<string>();
   #lanes: ReplayLanes | undefined;
@@ -114,6 +116,17 @@ export class SparkplugEdgeNode {
   /** New rows are in the outbox, or a device link changed. */
   notify(): void {
     this.#wake.notify();
+  }
+
+  /**
+   * A device's link is up or down, as of the rows appended so far: the DDEATH of a lost device
+   * goes after those rows, and a device that is back gets its DBIRTH before its next data.
+   * Call it after appending the rows of the read that showed the change.
+   */
+  setDeviceLink(device: string, up: boolean): void {
+    if ((this.#links.get(device)?.up ?? true) === up) return;
+    this.#links.set(device, { up, atSeq: this.#o.outbox.lastSeq() });
+    this.notify();
   }
 
   /**
@@ -361,7 +374,7 @@ export class SparkplugEdgeNode {
     this.#born.add(name);
     // A device born while its link is down (its DDEATH waits for the backlog) has no current
     // value: the cached one would read as a good, live reading.
-    const linkDown = this.#o.deviceUp !== undefined && !this.#o.deviceUp(name);
+    const linkDown = !this.#deviceUp(name);
     const current = linkDown
       ? (d: string, tag: string): TagValue => ({ device: d, tag, value: null, quality: 'bad', error: 'LINK_DOWN', ts: timestamp })
       : this.#o.currentValue;
@@ -370,24 +383,31 @@ export class SparkplugEdgeNode {
     return this.#publish(session, this.#topic('DBIRTH', name), payload, 0);
   }
 
+  #deviceUp(name: string): boolean {
+    return this.#links.get(name)?.up ?? true;
+  }
+
   /** DBIRTH for each dead device whose link is up again. */
   async #reviveDevices(session: MqttSession): Promise<void> {
-    const deviceUp = this.#o.deviceUp;
-    if (!deviceUp) return;
-    const back = this.#catalog.devices().filter((d) => !this.#born.has(d.name) && deviceUp(d.name));
+    const back = this.#catalog.devices().filter((d) => !this.#born.has(d.name) && this.#deviceUp(d.name));
     if (back.length === 0) return;
     this.#log.info({ devices: back.map((d) => d.name) }, 'device links are back: DBIRTH');
     await Promise.all(back.map((d) => this.#publishDeviceBirth(session, d.name)));
   }
 
   /**
-   * DDEATH for each born device whose link is down [tck-id-operational-behavior-device-ddeath].
-   * Only once the backlog is replayed: its rows may still be that device's history.
+   * DDEATH for each born device whose link is down [tck-id-operational-behavior-device-ddeath],
+   * once every row queued up to the link's loss went out (the failed reads that say why, among
+   * them), and only once the backlog is replayed: its rows may still be that device's history.
    */
   async #buryDevices(session: MqttSession): Promise<void> {
-    const deviceUp = this.#o.deviceUp;
-    if (!deviceUp) return;
-    const gone = this.#catalog.devices().filter((d) => this.#born.has(d.name) && !deviceUp(d.name));
+    const lanes = this.#lanes;
+    if (lanes === undefined) return;
+    const gone = this.#catalog.devices().filter((d) => {
+      const link = this.#links.get(d.name);
+      return this.#born.has(d.name) && link !== undefined && !link.up
+        && this.#o.outbox.count({ afterSeq: lanes.backlogEnd, throughSeq: link.atSeq }) === 0;
+    });
     if (gone.length === 0) return;
     this.#log.info({ devices: gone.map((d) => d.name) }, 'device links are down: DDEATH');
     const timestamp = this.#clock.now();

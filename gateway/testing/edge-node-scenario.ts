@@ -189,7 +189,6 @@ async function run(options: ScenarioOptions, cleanups: Array<() => Promise<unkno
   const backlog = scenarioRows(Date.now() - 60_000);
   outbox.append(backlog);
 
-  const linkUp = new Map<string, boolean>();
   const sessions: MqttSession[] = [];
   let open = 0;
   let maxOpenSessions = 0;
@@ -199,7 +198,6 @@ async function run(options: ScenarioOptions, cleanups: Array<() => Promise<unkno
     keepaliveS: 10, batchSize: 100, maxMetricsPerFrame: 8, statusIntervalMs: SCENARIO_STATUS_INTERVAL_MS, replayPointsPerS: 100_000,
     reconnect: { initialDelayMs: 50, maxDelayMs: 200, jitter: 0 },
     devices: scenarioDevices, outbox, currentValue,
-    deviceUp: (device) => linkUp.get(device) ?? true,
     connect: async (connectOptions) => {
       const session = await connectWithMqttJs(connectOptions);
       sessions.push(session);
@@ -240,9 +238,8 @@ async function run(options: ScenarioOptions, cleanups: Array<() => Promise<unkno
   await new Promise((resolve) => setTimeout(resolve, SCENARIO_QUIET_MS));
 
   mark('deviceDown');
-  linkUp.set(FLAKY_DEVICE, false);
   outbox.append([{ device: FLAKY_DEVICE, tag: 'open', value: null, quality: 'bad', error: 'LINK_DOWN', ts: Date.now() }]);
-  node.notify();
+  node.setDeviceLink(FLAKY_DEVICE, false);
   await capture.waitFor('the DDEATH', (f) => f.type === 'DDEATH' && f.device === FLAKY_DEVICE, { from: marks.deviceDown });
 
   mark('rebirth');
@@ -253,10 +250,9 @@ async function run(options: ScenarioOptions, cleanups: Array<() => Promise<unkno
   await capture.waitFor('the DDEATH after the rebirth', (f) => f.type === 'DDEATH' && f.device === FLAKY_DEVICE, { from: marks.rebirth });
 
   mark('deviceBack');
-  linkUp.set(FLAKY_DEVICE, true);
   const back = Date.now();
   outbox.append([{ device: FLAKY_DEVICE, tag: 'open', value: true, quality: 'good', ts: back }]);
-  node.notify();
+  node.setDeviceLink(FLAKY_DEVICE, true);
   await metricTimestampSeen(back, marks.deviceBack);
 
   mark('wrap');
