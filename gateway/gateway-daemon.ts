@@ -217,11 +217,14 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     metrics.pointsQueued.inc(report.length);
     edgeNode.notify();
   };
-  // After the read's rows are queued, so a DDEATH follows the bad values that say why. 'connecting'
-  // is a device not reached yet since start: born (with bad values), not dead.
+  // After the read's rows are queued, so a DDEATH follows the bad values that say why. Down takes
+  // both the link state and a read that failed: a good read still in flight when the link dropped
+  // must not bury the device before the failed read that follows it is queued. 'connecting' is a
+  // device not reached yet since start: born (with bad values), not dead.
   const reportLink = (result: ReadResult): void => {
     const state = connectorSet.get(result.connector)?.linkState();
-    edgeNode.setDeviceLink(result.connector, state === undefined || state === 'up' || state === 'connecting');
+    const readFailed = result.values.length > 0 && result.values.every((v) => v.quality === 'bad');
+    edgeNode.setDeviceLink(result.connector, !(state === 'down' && readFailed));
   };
   const scheduler: Scheduler = new Scheduler(connectorSet.connectors(), {
     clock,

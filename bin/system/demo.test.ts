@@ -61,7 +61,9 @@ describe('edgestock demo', () => {
     const press = await waitFor('S7 values in /api/telemetry/latest', async () => {
       const latest = await getJson<Latest[]>('/api/telemetry/latest?device=press-plc');
       return latest.some((v) => v.tag === 'F1/remnant-weight' && v.quality === 'good') ? latest : undefined;
-    }, { timeoutMs: 30_000 });
+    }, { timeoutMs: 30_000 }).catch((err: Error) => {
+      throw new Error(`${err.message}\n--- demo output ---\n${output.slice(-60).join('\n')}`);
+    });
     expect(press.find((v) => v.tag === 'F1/remnant-weight')).toMatchObject({ protocol: 's7', unit: 'kg' });
     expect(press.find((v) => v.tag === 'IMM-01/mold-id')).toMatchObject({ value: expect.stringMatching(/^M-/) });
     // The weld cell's OPC UA server reports too, as protocol opcua: counts as numbers, cap ids as text.
@@ -69,7 +71,9 @@ describe('edgestock demo', () => {
       const latest = await getJson<Latest[]>('/api/telemetry/latest?device=weld-cell');
       const good = latest.filter((v) => /^G[1-3]\/(weld-count|cap-id|sheet-thickness|weld-current)$/.test(v.tag) && v.quality === 'good');
       return good.length === 12 ? latest : undefined;
-    }, { timeoutMs: 30_000 });
+    }, { timeoutMs: 30_000 }).catch((err: Error) => {
+      throw new Error(`${err.message}\n--- demo output ---\n${output.slice(-60).join('\n')}`);
+    });
     for (const v of weld) expect(v).toMatchObject({ group: 'demo-plant', edge: 'gw-cold-room-1', device: 'weld-cell', protocol: 'opcua' });
     const weldTag = (tag: string) => weld.find((v) => v.tag === tag);
     expect(weldTag('G1/weld-count')).toMatchObject({ value: expect.any(Number) });
