@@ -11,38 +11,9 @@
  * older than the newest it has seen, so a Will from an earlier connection cannot undo a later
  * birth.
  */
-import { sparkplugStateTopic } from '../../connectors/sparkplug/index.ts';
+import { decodeHostState, encodeHostState, sparkplugStateTopic } from '../../connectors/sparkplug/index.ts';
 
-export interface HostStatePayload {
-  online: boolean;
-  /** ms since the Unix epoch (UTC). */
-  timestamp: number;
-}
-
-/**
- * [tck-id-host-topic-phid-birth-payload] [tck-id-host-topic-phid-death-payload] JSON UTF-8 with
- * exactly `online` and `timestamp`.
- */
-export function encodeHostState(state: HostStatePayload): Buffer {
-  return Buffer.from(JSON.stringify({ online: state.online, timestamp: state.timestamp }), 'utf8');
-}
-
-/** Reads a STATE payload; anything but the documented JSON is an error saying what was found. */
-export function decodeHostState(payload: Uint8Array): HostStatePayload | { error: string } {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(Buffer.from(payload).toString('utf8'));
-  } catch {
-    return { error: `STATE payload is not JSON (${payload.length} bytes); expected {"online": true|false, "timestamp": <ms>}` };
-  }
-  if (typeof parsed !== 'object' || parsed === null) return { error: 'STATE payload is not a JSON object; expected {"online": true|false, "timestamp": <ms>}' };
-  const { online, timestamp } = parsed as Record<string, unknown>;
-  if (typeof online !== 'boolean') return { error: `STATE payload "online" is ${JSON.stringify(online) ?? 'missing'}; expected true or false` };
-  if (typeof timestamp !== 'number' || !Number.isFinite(timestamp)) {
-    return { error: `STATE payload "timestamp" is ${JSON.stringify(timestamp) ?? 'missing'}; expected ms since the epoch` };
-  }
-  return { online, timestamp };
-}
+export { decodeHostState, encodeHostState, type HostStatePayload } from '../../connectors/sparkplug/index.ts';
 
 /** What the ingest does with a STATE message it receives (it subscribes to spBv1.0/#). */
 export type StateVerdict = 'other_host' | 'malformed' | 'own_echo' | 'republish';
@@ -74,7 +45,10 @@ export class HostState {
     return { topic: this.topic, payload: encodeHostState({ online: false, timestamp: this.#connectTimestamp }), ...STATE_PUBLISH };
   }
 
-  /** The birth, published once subscribed [tck-id-message-flow-phid-sparkplug-state-publish]. */
+  /**
+   * The birth, published once subscribed [tck-id-message-flow-phid-sparkplug-state-publish]; births
+   * and deaths are encodeHostState's JSON [tck-id-host-topic-phid-birth-payload] [tck-id-host-topic-phid-death-payload].
+   */
   online(): Buffer {
     return encodeHostState({ online: true, timestamp: this.#onlineTimestamp });
   }

@@ -14,3 +14,4 @@ export {
   type ParsedSparkplugTopic, type SparkplugTopicProblem, type SparkplugTopicParts,
 } from './sparkplug-topic.ts';
 export { QUALITY_PROPERTY, ERROR_CODE_PROPERTY, sparkplugQuality, qualityFromSparkplug, type SparkplugQualityCode } from './sparkplug-quality.ts';
+export { encodeHostState, decodeHostState, type HostStatePayload } from './sparkplug-state.ts';

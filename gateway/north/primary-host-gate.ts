@@ -5,37 +5,13 @@
  * [tck-id-operational-behavior-edge-node-birth-sequence-wait] and ends its session when the host
  * goes offline [tck-id-operational-behavior-primary-application-state-with-multiple-servers-walk].
  */
-import { sparkplugStateTopic } from '../../connectors/sparkplug/index.ts';
-
-export interface HostState {
-  online: boolean;
-  /** When the host published it, ms since the Unix epoch. */
-  timestamp: number;
-}
+import { decodeHostState, sparkplugStateTopic, type HostStatePayload } from '../../connectors/sparkplug/index.ts';
 
 export type StateVerdict = 'online' | 'offline' | 'stale' | 'invalid';
 
-/** Reads a STATE payload; anything but the documented JSON is an error naming what is wrong. */
-export function readHostState(payload: Uint8Array): HostState | { error: string } {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(Buffer.from(payload).toString('utf8'));
-  } catch {
-    return { error: 'STATE payload is not JSON; expected {"online": true|false, "timestamp": <ms>}' };
-  }
-  const state = parsed as Partial<HostState> | null;
-  if (typeof state !== 'object' || state === null || typeof state.online !== 'boolean') {
-    return { error: 'STATE payload lacks a boolean "online"' };
-  }
-  if (typeof state.timestamp !== 'number' || !Number.isFinite(state.timestamp)) {
-    return { error: 'STATE payload lacks a numeric "timestamp"' };
-  }
-  return { online: state.online, timestamp: state.timestamp };
-}
-
 export class PrimaryHostGate {
   readonly topic: string;
-  #latest: HostState | undefined;
+  #latest: HostStatePayload | undefined;
   #waiters = new Set<() => void>();
 
   constructor(readonly hostId: string) {
@@ -47,7 +23,7 @@ export class PrimaryHostGate {
     return this.#latest?.online === true;
   }
 
-  get latest(): HostState | undefined {
+  get latest(): HostStatePayload | undefined {
     return this.#latest;
   }
 
@@ -59,7 +35,7 @@ export class PrimaryHostGate {
    * and any newer offline STATE ends the session [tck-id-operational-behavior-edge-node-termination-host-offline-bdSeq].
    */
   apply(payload: Uint8Array): StateVerdict {
-    const state = readHostState(payload);
+    const state = decodeHostState(payload);
     if ('error' in state) return 'invalid';
     if (this.#latest && state.timestamp < this.#latest.timestamp) return 'stale';
     this.#latest = state;
