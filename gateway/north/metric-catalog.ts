@@ -84,6 +84,10 @@ export class MetricCatalog {
     return this.#devices;
   }
 
+  hasDevice(device: string): boolean {
+    return this.#entries.has(device);
+  }
+
   entry(device: string, tag: string): CatalogEntry | undefined {
     return this.#entries.get(device)?.get(tag);
   }

@@ -23,7 +23,7 @@
 import { backoffDelayMs } from '../../connectors/backoff.ts';
 import type { TagValue } from '../../connectors/connector.ts';
 import { sleep, systemClock, type Clock } from '../../connectors/clock.ts';
-import { EDGE_LINK_PREFIX } from '../../connectors/edge-link/index.ts';
+import { edgeLinkTopic, type EdgeLinkChannel } from '../../connectors/edge-link/index.ts';
 import { encodePayload, sparkplugTopic, type SparkplugPayload } from '../../connectors/sparkplug/index.ts';
 import type { Outbox, OutboxRecord } from '../outbox/outbox.ts';
 import { dbirthPayload, ddeathPayload, nbirthPayload, ndeathPayload } from './birth-payloads.ts';
@@ -299,9 +299,10 @@ export class SparkplugEdgeNode {
         await Promise.race([this.#wake.wait(Math.min(this.#o.idleMs ?? 1000, untilStatus, lanes.msUntilTokens())), ended]);
         continue;
       }
-      await Promise.race([Promise.all([this.#publishRecords(session, live, false), this.#publishRecords(session, backlog, true)]), ended]);
-      if (live.length > 0) this.#o.outbox.ackRange(live[0].seq, live[live.length - 1].seq);
-      if (backlog.length > 0) this.#o.outbox.ackRange(backlog[0].seq, backlog[backlog.length - 1].seq);
+      // Backlog frames first: in one cycle its rows are older than the live ones, so each tag stays in order on the wire.
+      await Promise.race([Promise.all([this.#publishRecords(session, backlog, true), this.#publishRecords(session, live, false)]), ended]);
+      lanes.ack(live, 'live');
+      lanes.ack(backlog, 'backlog');
       if (!lanes.backlogPending) await Promise.race([this.#buryDevices(session), ended]);
     }
   }
@@ -311,9 +312,9 @@ export class SparkplugEdgeNode {
     let samples = records.filter((r) => r.kind === 'sample');
     if (!historical) {
       // A good value from a dead device means its link is back: announce it before its data.
-      const revived = new Set(samples.filter((r) => !this.#born.has(r.device) && r.quality === 'good' && this.#catalog.entries(r.device).length > 0).map((r) => r.device));
+      const revived = new Set(samples.filter((r) => !this.#born.has(r.device) && r.quality === 'good' && this.#catalog.hasDevice(r.device)).map((r) => r.device));
       await Promise.all([...revived].map((device) => this.#publishDeviceBirth(session, device)));
-      const kept = samples.filter((r) => this.#born.has(r.device) || this.#catalog.entries(r.device).length === 0);
+      const kept = samples.filter((r) => this.#born.has(r.device) || !this.#catalog.hasDevice(r.device));
       this.#stats.withheldPoints += samples.length - kept.length;
       samples = kept;
     }
@@ -327,7 +328,7 @@ export class SparkplugEdgeNode {
     await Promise.all([
       ...batch.frames.map((frame) =>
         this.#publish(session, this.#topic('DDATA', frame.device), { timestamp, seq: this.#nextSeq(), metrics: frame.metrics }, 1)),
-      ...events.map((event) => session.publish(`${EDGE_LINK_PREFIX}/${this.#o.group}/${this.#o.edge}/${event.device}`, Buffer.from(String(event.value)), 1)),
+      ...events.map((event) => session.publish(edgeLinkTopic(this.#o.group, this.#o.edge, event.device as EdgeLinkChannel), Buffer.from(String(event.value)), 1)),
     ]);
     this.#stats.framesPublished += batch.frames.length;
     this.#stats.pointsPublished += batch.points;
