@@ -12,6 +12,13 @@ export class ReplayLanes {
   /** Rows with seq <= backlogEnd were queued before this session's birth. */
   readonly backlogEnd: number;
   #pending: boolean;
+  /**
+   * Backlog rows still queued, kept without a COUNT per look (stats() and /metrics ask often):
+   * acknowledged rows leave it, and so do rows the byte budget drops, which are always the
+   * oldest, hence backlog rows while there are any.
+   */
+  #remaining: number;
+  #droppedSeen: number;
   #tokens = 0;
   #refilledAt: number;
   readonly #outbox: Outbox;
@@ -25,8 +32,12 @@ export class ReplayLanes {
     this.#clock = options.clock;
     this.#pointsPerS = options.pointsPerS;
     this.backlogEnd = outbox.lastSeq();
-    this.#pending = outbox.count({ throughSeq: this.backlogEnd }) > 0;
+    this.#remaining = outbox.count({ throughSeq: this.backlogEnd });
+    this.#droppedSeen = outbox.stats().dropped;
+    this.#pending = this.#remaining > 0;
     this.#refilledAt = this.#clock.now();
+    // One chunk at once: the backlog's oldest rows go in the session's first cycle, before any live row can.
+    this.#tokens = this.#chunk(Number.MAX_SAFE_INTEGER);
   }
 
   /** Whether backlog rows may remain (false once a peek found none). */
@@ -35,7 +46,11 @@ export class ReplayLanes {
   }
 
   backlogRows(): number {
-    return this.#pending ? this.#outbox.count({ throughSeq: this.backlogEnd }) : 0;
+    if (!this.#pending) return 0;
+    const { dropped } = this.#outbox.stats();
+    this.#remaining = Math.max(0, this.#remaining - (dropped - this.#droppedSeen));
+    this.#droppedSeen = dropped;
+    return this.#remaining;
   }
 
   live(limit: number): OutboxRecord[] {
@@ -48,13 +63,28 @@ export class ReplayLanes {
     const now = this.#clock.now();
     this.#tokens = Math.min(this.#pointsPerS, this.#tokens + ((now - this.#refilledAt) * this.#pointsPerS) / 1000);
     this.#refilledAt = now;
-    this.#minChunk = Math.max(1, Math.min(limit, Math.floor(this.#pointsPerS / 20)));
+    this.#minChunk = this.#chunk(limit);
     const allowed = Math.min(limit, Math.floor(this.#tokens));
     if (allowed < this.#minChunk) return [];
     const rows = this.#outbox.peek(allowed, { throughSeq: this.backlogEnd });
     if (rows.length === 0) this.#pending = false;
     this.#tokens -= rows.length;
     return rows;
+  }
+
+  /** Removes rows of one lane, published and acknowledged, from the outbox. */
+  ack(rows: readonly OutboxRecord[], lane: 'live' | 'backlog'): void {
+    if (rows.length === 0) return;
+    this.#outbox.ackRange(rows[0].seq, rows[rows.length - 1].seq);
+    if (lane === 'backlog') {
+      this.backlogRows(); // drops first, then the acknowledged rows leave the count
+      this.#remaining = Math.max(0, this.#remaining - rows.length);
+    }
+  }
+
+  /** At least 50 ms of budget, at most `limit` rows. */
+  #chunk(limit: number): number {
+    return Math.max(1, Math.min(limit, Math.floor(this.#pointsPerS / 20)));
   }
 
   /** How long until the budget allows the next backlog chunk (Infinity when there is no backlog). */
