@@ -1,1 +1,2 @@
 export * from './edge-link-messages.ts';
+export * from './rules-apply.ts';
