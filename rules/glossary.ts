@@ -45,6 +45,11 @@ export const termSchema = z.strictObject({
   unit: unit.optional(),
   /** Whether a rule may write it (`set ... to ...`); default false. */
   writable: z.boolean().default(false),
+  /**
+   * Each new value is an occurrence of its own (a scan), not a level: a rule reading it decides
+   * afresh on every value, so two near-expiry batches scanned in a row both get "ship first".
+   */
+  event: z.boolean().default(false),
   /** Values the source can take, e.g. [-40, 60] for a shelf sensor: a rule that needs others can never fire. */
   range: z.tuple([z.number(), z.number()]).optional(),
   /** Words for the true and false states of a boolean term, e.g. en [open, closed], zh [打开, 关闭]. */

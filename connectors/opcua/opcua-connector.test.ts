@@ -145,7 +145,7 @@ describe('OpcuaConnector against the weld-cell simulator', () => {
       ['G2.WeldCount', 777, 'good'],
       ['G2.SheetThicknessMm', 1.9, 'good'],
       ['G1.ElectrodeCapId', 'CAP-G1-0001', 'good'],
-      ['G1.SheetThicknessMm', 1.2, 'good'],
+      ['G1.SheetThicknessMm', 1.8, 'good'],
     ]);
   });
 

@@ -33,10 +33,14 @@ export function seededRandom(seed: number): () => number {
 
 /** Shelf B12 (index 2) has the recurring compressor fault. */
 export const faultShelfIndex = 2;
-/** The fault repeats every `faultCycleSteps` and lasts `faultSteps` from `faultStartStep` of each cycle. */
-export const faultCycleSteps = 180;
+/**
+ * The fault repeats every `faultCycleSteps` and lasts `faultSteps` from `faultStartStep` of each
+ * cycle: 7 minutes of every 15 at the default 1 s step, longer than the cold-chain rule's
+ * 5 minutes (rules/library), so the running demo shows put-away blocked at B12 and released.
+ */
+export const faultCycleSteps = 900;
 export const faultStartStep = 60;
-export const faultSteps = 60;
+export const faultSteps = 420;
 /** Where a shelf without cooling heads during the fault. */
 export const faultTemperatureC = 11;
 
