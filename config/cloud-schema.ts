@@ -79,6 +79,15 @@ export const cloudConfigSchema = z.strictObject({
     /** SQLite file; defaults to <dataDir>/cloud.sqlite */
     path: z.string().optional(),
   }).prefault({}),
+  /**
+   * Process rules (cloud/rules, docs/rule-release.md): the site glossary new rule pack versions are
+   * compiled against, and the pack that becomes the production version on a first start with no
+   * versions stored. Paths are relative to this file.
+   */
+  rules: z.strictObject({
+    glossary: z.string().min(1),
+    seedPack: z.string().min(1).optional(),
+  }).optional(),
   /** Admin UI and API accounts (cloud/auth). */
   auth: z.strictObject({
     /** A login session ends after this many minutes without a request (and always 12 h after login). */

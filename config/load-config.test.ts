@@ -1,6 +1,6 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from './config-error.ts';
 import { loadCloudConfig, loadSiteConfig } from './load-config.ts';
@@ -123,6 +123,15 @@ describe('cloud config loader', () => {
     expect(config.broker.mode === 'embedded' && config.broker.users).toEqual([
       { username: 'gw-cold-room-1', password: 'gw-cold-room-1-demo', group: 'demo-plant', edge: 'gw-cold-room-1' },
     ]);
+  });
+
+  it('resolves the rule glossary and seed pack against the config file\'s folder', () => {
+    const config = loadCloudConfig('config/examples/cloud.yaml', {});
+    expect(config.rules).toEqual({
+      glossary: resolve('rules/library/demo-plant.glossary.yaml'),
+      seedPack: resolve('rules/library/demo-plant.rules.yaml'),
+    });
+    expect(Object.isFrozen(config.rules)).toBe(true);
   });
 
   it('binds each gateway login to one edge node and refuses duplicates and the ingest name', () => {

@@ -4,7 +4,7 @@
  * every problem with its path.
  */
 import { readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { dirname, isAbsolute, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { ConfigError, formatPath, type ConfigProblem } from './config-error.ts';
@@ -57,8 +57,22 @@ export function loadConfigFile<S extends z.ZodType>(schema: S, file: string, env
 
 /** `addressChecks` lets the connectors' address parsers report alongside the schema's problems. */
 export const loadSiteConfig = (file: string, env?: Env, addressChecks?: AddressChecks): SiteConfig =>
-  loadConfigFile(createSiteConfigSchema(addressChecks), file, env);
-export const loadCloudConfig = (file: string, env?: Env): CloudConfig => loadConfigFile(cloudConfigSchema, file, env);
+  resolveRulesFile(loadConfigFile(createSiteConfigSchema(addressChecks), file, env), file);
+
+/** Rule file paths (`rules.glossary`, `rules.seedPack`) come back resolved against the config file's folder. */
+export function loadCloudConfig(file: string, env?: Env): CloudConfig {
+  const config = loadConfigFile(cloudConfigSchema, file, env);
+  if (!config.rules) return config;
+  const base = dirname(resolve(file));
+  const rules = { glossary: resolve(base, config.rules.glossary), ...(config.rules.seedPack ? { seedPack: resolve(base, config.rules.seedPack) } : {}) };
+  return deepFreeze({ ...config, rules });
+}
+
+/** `rules.file` is relative to the config file, wherever the daemon was started. */
+function resolveRulesFile(config: SiteConfig, file: string): SiteConfig {
+  if (!config.rules || isAbsolute(config.rules.file)) return config;
+  return deepFreeze({ ...config, rules: { ...config.rules, file: resolve(dirname(resolve(file)), config.rules.file) } });
+}
 
 function describeIssue(issue: z.core.$ZodIssue, root: unknown): string {
   const found = valueAt(root, issue.path);

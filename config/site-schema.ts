@@ -87,6 +87,11 @@ export const createSiteConfigSchema = (checks: AddressChecks = {}) => z.strictOb
   north: northSchema,
   outbox: outboxSchema.prefault({}),
   connectors: z.array(createConnectorSchema(checks)).min(1, 'a gateway needs at least one connector'),
+  /**
+   * The rule pack the gateway runs until the cloud pushes one (rules.apply): a `*.rules.yaml`
+   * file, relative to this config file; it names its glossary (rules/rule-pack.ts).
+   */
+  rules: z.strictObject({ file: z.string().regex(/\.rules\.ya?ml$/, 'expected a rule pack file such as demo-plant.rules.yaml') }).optional(),
 });
 export const siteConfigSchema = createSiteConfigSchema();
 export type SiteConfig = z.infer<typeof siteConfigSchema>;

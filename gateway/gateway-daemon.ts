@@ -1,6 +1,7 @@
 /**
  * The composition root of the edge daemon: builds the parts from the site config and wires them
  *   connectors -> scheduler -> tag cache -> change filter -> outbox -> Sparkplug edge node
+ *                                      \-> rules host -> effects, rule events -> outbox
  * plus the local health/metrics API. It composes; each part does its own work.
  * SIGTERM handling lives in the CLI (bin/), not here.
  */
@@ -26,6 +27,8 @@ import { EdgeEvents } from './events/edge-events.ts';
 import { EdgeLinkOutbox } from './events/edge-link-outbox.ts';
 import { pushedConfigPath, readPushedConfig, writePushedConfig } from './pushed-config.ts';
 import { ScenarioPermissionStore } from './scenario-permissions.ts';
+import { openRulesRuntime, type RulesRuntime } from './rules/open-rules-runtime.ts';
+import type { RulesHealth, RulesHost } from './rules/rules-host.ts';
 import { createConnector, describeDevice, knownProtocols, protocolEntry } from './connector-factory.ts';
 import { buildHealthApp, type HealthReport } from './http/health-api.ts';
 import { GatewayMetrics } from './metrics.ts';
@@ -58,11 +61,14 @@ export interface GatewayStats {
   configVersion: number;
   /** Hash of the scenario permissions held for offline decisions, null before the cloud sent any. */
   scenarioPermissions: string | null;
+  rules: RulesHealth;
 }
 
 export interface RunningGateway {
   /** The port the health/metrics API listens on (useful when the config asks for port 0). */
   httpPort: number;
+  /** The rules runtime: facts for rules (scans), the location block list. */
+  rules: Pick<RulesHost, 'setFact' | 'isBlocked' | 'report' | 'idle'>;
   stats(): GatewayStats;
   close(): Promise<void>;
 }
@@ -130,9 +136,31 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   connectorSet.load(running.connectors);
 
   const scenarioPermissions = new ScenarioPermissionStore(dataDir);
+  let rulesRuntime: RulesRuntime;
+  try {
+    rulesRuntime = await openRulesRuntime({
+      events,
+      // The path tag.write commands take: the running connector's own write.
+      writeTag: async (device, tag, value) => {
+        const connector = connectorSet.get(device);
+        if (!connector) throw new Error(`no connector named "${device}" runs on this gateway; check the glossary term's source device`);
+        await connector.write(tag, value);
+      },
+      dataDir,
+      siteFile: config.rules?.file,
+      clock,
+      logger: logger.child({ part: 'rules' }),
+    });
+  } catch (error) {
+    outbox.close();
+    ledger.close();
+    throw error;
+  }
+  const rules = rulesRuntime.host;
   const configReport = (): ConfigReport => ({
     version: running.version, connectors: connectorSet.configs() as unknown as ConfigReport['connectors'], source: running.source, at: clock.now(),
     ...(scenarioPermissions.current() ? { scenarioPermissions: scenarioPermissions.current()!.hash } : {}),
+    rules: rules.report(),
   });
   const applyConnectors = async (version: number, connectors: ConnectorConfig[]) => {
     writePushedConfig(dataDir, { version, connectors, appliedAt: clock.now() });
@@ -158,6 +186,11 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       checkConnectors: (raw) => checkConnectors(config, raw),
       applyConnectors,
       configReport,
+      applyRules: async (args) => {
+        const outcome = await rules.apply(args, { source: 'pushed', persist: true });
+        if (outcome.ok) commands.announceConfig();
+        return outcome;
+      },
       scenarioPermissions,
       pkiDir,
       clock,
@@ -195,6 +228,10 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     links: () => ({ ...links(), north: edgeNode.stats().linkState }),
     north: () => edgeNode.stats(),
     scheduler: () => scheduler.stats(), // read at scrape time, after the scheduler exists
+    rules: () => {
+      const figures = rules.health();
+      return { ...figures, blocks: figures.blocks.length };
+    },
   });
 
   const linkEvents = new ConnectorLinkEvents({ events, logger });
@@ -203,6 +240,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     metrics.pointsRead.inc({ device: result.connector }, result.values.length);
     for (const v of result.values) if (v.quality !== 'good') metrics.readErrors.inc({ device: result.connector, code: v.error ?? 'UNKNOWN' });
     tagCache.update(result.values);
+    rules.onValues(result.values);
     const report = changeFilter.filter(result.values);
     if (report.length === 0) return;
     try {
@@ -245,12 +283,14 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       links: linkStates,
       north: northStats,
       outbox: outbox.stats(),
+      rules: rules.health(),
     };
   };
   const app = buildHealthApp({ health, registry: metrics.registry, logger: logger.child({ part: 'http' }) });
   try {
     await app.listen({ host: config.gateway.http.host, port: config.gateway.http.port });
   } catch (error) {
+    await rulesRuntime.close();
     outbox.close();
     ledger.close();
     await app.close();
@@ -266,6 +306,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   let closing: Promise<void> | undefined;
   const close = () => (closing ??= (async () => {
     await scheduler.stop();
+    // Before the connectors close: a batch in hand may still write a tag, and its events go to the outbox.
+    await rulesRuntime.close();
     await connectorSet.close();
     await edgeNode.stop({ drainTimeoutMs: options.closeDrainTimeoutMs ?? 2000 });
     outbox.close();
@@ -279,7 +321,9 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     stats: () => ({
       uptimeS: (clock.now() - startedAt) / 1000, links: links(), north: edgeNode.stats(), outbox: outbox.stats(), scheduler: scheduler.stats(),
       commands: commands.stats(), configVersion: running.version, scenarioPermissions: scenarioPermissions.current()?.hash ?? null,
+      rules: rules.health(),
     }),
+    rules,
     close,
   };
 }

@@ -17,6 +17,16 @@ export interface MetricSources {
   north(): Pick<EdgeNodeStats, 'pointsPublished' | 'framesPublished' | 'unroutablePoints' | 'historicalPointsPublished' | 'withheldPoints'
     | 'eventsPublished' | 'deviceDeaths' | 'hostOfflineDisconnects' | 'backlogRows' | 'hostOnline'>;
   scheduler(): GroupStats[];
+  /** The rules runtime's figures (rules/rules-host.ts health()); absent: no rule metrics. */
+  rules?(): RuleFigures;
+}
+
+/** What the rule metrics read (RulesHealth); `blocks` is the number of location blocks held. */
+export interface RuleFigures {
+  evaluations: number;
+  firings: { active: number; shadow: number };
+  effectsFailed: number;
+  blocks: number;
 }
 
 /** A counter that follows a monotonic total kept elsewhere: each scrape adds what was added since the last. */
@@ -71,6 +81,25 @@ export class GatewayMetrics {
         }
       },
     });
+
+    const rules = sources.rules;
+    if (rules) {
+      follow('edgestock_rule_evaluations_total', 'Rule evaluations (active and shadow packs).', () => rules().evaluations);
+      follow('edgestock_rule_effects_failed_total', 'Effects of live rules the gateway could not carry out (a tag write the device refused, ...).', () => rules().effectsFailed);
+      const firingsSeen = { active: 0, shadow: 0 };
+      new Counter({
+        name: 'edgestock_rule_firings_total', help: 'Rule evaluations that decided effects: mode "active" carried out, "shadow" only logged.',
+        labelNames: ['mode'], registers,
+        collect() {
+          const firings = rules().firings;
+          for (const mode of ['active', 'shadow'] as const) {
+            this.inc({ mode }, Math.max(0, firings[mode] - firingsSeen[mode]));
+            firingsSeen[mode] = firings[mode];
+          }
+        },
+      });
+      new Gauge({ name: 'edgestock_location_blocks', help: 'Operations blocked at locations by rules (put-away at a shelf out of range, ...).', registers, collect() { this.set(rules().blocks); } });
+    }
 
     new Gauge({ name: 'edgestock_outbox_bytes', help: 'Accounted bytes queued in the outbox.', registers, collect() { this.set(sources.outbox().bytes); } });
     new Gauge({ name: 'edgestock_outbox_rows', help: 'Values queued in the outbox.', registers, collect() { this.set(sources.outbox().rows); } });

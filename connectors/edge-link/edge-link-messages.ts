@@ -6,6 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { rulesReportSchema } from './rules-apply.ts';
 
 export const EDGE_LINK_PREFIX = 'edgestock/v1';
 
@@ -31,7 +32,7 @@ export function parseEdgeLinkTopic(topic: string): { group: string; edge: string
 }
 
 /** Every command type a gateway answers. */
-export const commandTypes = ['tag.write', 'tag.test-read', 'opcua.browse', 'certificates.list', 'certificates.trust', 'config.apply', 'permissions.sync'] as const;
+export const commandTypes = ['tag.write', 'tag.test-read', 'opcua.browse', 'certificates.list', 'certificates.trust', 'config.apply', 'permissions.sync', 'rules.apply'] as const;
 export type CommandType = (typeof commandTypes)[number];
 
 export const commandSchema = z.strictObject({
@@ -84,6 +85,8 @@ export const configReportSchema = z.object({
   at: z.number(),
   /** Hash of the scenario permissions the gateway holds (scenarioPermissionsHash), absent when it has none. */
   scenarioPermissions: z.string().optional(),
+  /** The rule packs the gateway runs (rules-apply.ts); absent from gateways without a rules runtime. */
+  rules: rulesReportSchema.optional(),
 });
 export type ConfigReport = z.infer<typeof configReportSchema>;
 

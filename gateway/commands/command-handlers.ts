@@ -9,7 +9,9 @@ import { formatPath } from '../../config/config-error.ts';
 import type { ConnectorConfig } from '../../config/site-schema.ts';
 import type { Clock } from '../../connectors/clock.ts';
 import type { Connector } from '../../connectors/connector.ts';
-import { scenarioPermissionsHash, type ConfigReport } from '../../connectors/edge-link/index.ts';
+import {
+  rulesApplyArgsSchema, scenarioPermissionsHash, type CommandProblem, type ConfigReport, type RulesApplyArgs, type RulesReport,
+} from '../../connectors/edge-link/index.ts';
 import { listCertificates, trustCertificate, type BrowseEntry } from '../../connectors/opcua/index.ts';
 import type { ConnectorSet, ReloadResult } from '../connector-set.ts';
 import type { ScenarioPermissionStore } from '../scenario-permissions.ts';
@@ -24,6 +26,11 @@ export interface CommandHandlerDeps {
   /** Stores and runs a validated list as `version`; serialised by the caller. */
   applyConnectors(version: number, connectors: ConnectorConfig[]): Promise<ReloadResult>;
   configReport(): ConfigReport;
+  /**
+   * Compiles both packs of a rules.apply and, when neither has a problem, stores the desired state
+   * and runs it; on any problem changes nothing and says what (paths like `active.rules.<id>`).
+   */
+  applyRules(args: RulesApplyArgs): Promise<{ ok: true; report: RulesReport } | { ok: false; problems: CommandProblem[] }>;
   scenarioPermissions: ScenarioPermissionStore;
   pkiDir: string;
   clock: Clock;
@@ -148,6 +155,20 @@ export function createCommandHandlers(deps: CommandHandlerDeps): CommandHandlers
           throw new CommandError('CONFIG_INVALID', `${checked.problems.length} problem(s): ${checked.problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`, checked.problems);
         }
         return { version, ...(await deps.applyConnectors(version, checked.connectors)) };
+      };
+      const result = applying.then(run, run);
+      applying = result.catch(() => {});
+      return result;
+    },
+
+    'rules.apply': (args) => {
+      // Serialised with config.apply: one change of what the gateway runs at a time.
+      const run = async () => {
+        const outcome = await deps.applyRules(argsOf(rulesApplyArgsSchema, args));
+        if (!outcome.ok) {
+          throw new CommandError('RULES_INVALID', `${outcome.problems.length} problem(s), nothing changed: ${outcome.problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`, outcome.problems);
+        }
+        return outcome.report;
       };
       const result = applying.then(run, run);
       applying = result.catch(() => {});

@@ -22,6 +22,21 @@ export interface HealthReport {
   links: Record<string, LinkState>;
   north: NorthHealth;
   outbox: OutboxStats;
+  /** The rule packs running and their figures; absent when the gateway has no rules runtime. */
+  rules?: RulesHealthReport;
+}
+
+/** gateway/rules/rules-host.ts RulesHealth, as /health shows it. */
+export interface RulesHealthReport {
+  active: { pack: string; version: number; rules: number } | null;
+  shadow: { pack: string; version: number; rules: number } | null;
+  source: 'file' | 'pushed' | 'none';
+  evaluations: number;
+  firings: { active: number; shadow: number };
+  effectsFailed: number;
+  ruleErrors: number;
+  eventsFailed: number;
+  blocks: Array<{ operation: string; location: string; pack: string; rule: string; since: number }>;
 }
 
 export interface HealthApiOptions {
@@ -32,6 +47,7 @@ export interface HealthApiOptions {
 const linkState = { type: 'string', enum: ['connecting', 'up', 'down', 'closed'] } as const;
 const nullableNumber = { type: ['number', 'null'] } as const;
 const count = { type: 'number' } as const;
+const packRef = { type: ['object', 'null'], properties: { pack: { type: 'string' }, version: count, rules: count } } as const;
 
 const healthSchema = {
   type: 'object',
@@ -56,6 +72,18 @@ const healthSchema = {
       properties: {
         rows: { type: 'number' }, bytes: { type: 'number' }, maxBytes: { type: 'number' }, dropped: { type: 'number' },
         appended: { type: 'number' }, acked: { type: 'number' }, oldestTs: nullableNumber,
+      },
+    },
+    rules: {
+      type: 'object',
+      properties: {
+        active: packRef, shadow: packRef, source: { type: 'string', enum: ['file', 'pushed', 'none'] },
+        evaluations: count, firings: { type: 'object', properties: { active: count, shadow: count } },
+        effectsFailed: count, ruleErrors: count, eventsFailed: count,
+        blocks: {
+          type: 'array',
+          items: { type: 'object', properties: { operation: { type: 'string' }, location: { type: 'string' }, pack: { type: 'string' }, rule: { type: 'string' }, since: count } },
+        },
       },
     },
   },
