@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { CloudConfig } from '../config/cloud-schema.ts';
 import { readServerTlsFiles } from '../config/read-tls-files.ts';
+import { readGlossaryFile, readRulePackFile } from '../config/rule-pack-file.ts';
 import { bootstrapAccounts } from './auth/bootstrap-accounts.ts';
 import { openAuth } from './auth/open-auth.ts';
 import { startCloudBroker } from './broker/cloud-broker.ts';
@@ -17,6 +18,7 @@ import { openEdgeSessions } from './ingest/sqlite-edge-sessions.ts';
 import { startEdgeLinkClient, type EdgeLinkClient } from './rollout/edge-link-client.ts';
 import { scenarioPermissionsOf } from './rollout/gateway-rollout.ts';
 import { openRollout } from './rollout/open-rollout.ts';
+import { openRules } from './rules/open-rules.ts';
 import { openTelemetryStore } from './store/telemetry-store.ts';
 import { buildCloudApp } from './web/app.ts';
 import { startCloudHttp } from './web/server.ts';
@@ -78,14 +80,33 @@ export async function startCloud({ config, logger, onCredentialRotated }: CloudO
       scenarioPermissions: () => scenarioPermissionsOf(auth.service.parts.matrix.get()),
     });
     closers.push(() => rollout.close());
+    // Rule packs, their release to gateways, and what rule actions become here (docs/rule-release.md).
+    const rules = openRules(storeFile, {
+      glossary: config.rules ? { source: config.rules.glossary, raw: readGlossaryFile(config.rules.glossary) } : undefined,
+      seedPack: config.rules?.seedPack ? { source: config.rules.seedPack, raw: readRulePackFile(config.rules.seedPack, config.rules.glossary).pack } : undefined,
+      link: () => edgeLink,
+      gateways: () => rollout.configs.gateways(),
+      logger: logger.child({ part: 'rules' }),
+      audit: auth.service.parts.audit,
+    });
+    closers.push(() => rules.close());
     const edgeEvents = openEdgeEventStore(storeFile);
     closers.push(() => edgeEvents.close());
     edgeLink = await startEdgeLinkClient({
       ...broker.ingest,
       protocolVersion: config.ingest.protocolVersion,
       logger: logger.child({ part: 'edge-link' }),
-      onConfigReport: (group, edge, report) => rollout.rollout.onReport(group, edge, report),
-      onEvent: (group, edge, event) => edgeEvents.events.add(group, edge, event, Date.now()),
+      onConfigReport: (group, edge, report) => {
+        rollout.rollout.onReport(group, edge, report);
+        rules.onReport(group, edge, report);
+      },
+      onEvent: (group, edge, event) => {
+        const added = edgeEvents.events.add(group, edge, event, Date.now());
+        // Every copy, not only the first: the consumers are idempotent, and a crash between
+        // storing and consuming is made good by the gateway's replay.
+        rules.onEvent(group, edge, event);
+        return added;
+      },
     });
     closers.push(() => edgeLink!.close());
     const app = buildCloudApp({
@@ -97,6 +118,9 @@ export async function startCloud({ config, logger, onCredentialRotated }: CloudO
       sessions: edgeSessions.sessions,
       events: edgeEvents.events,
       rollout: rollout.rollout,
+      rules: rules.routes,
+      requisitions: rules.requisitions,
+      locationBlocks: rules.blocks,
       gatewayCredentials: { list: () => broker.listGateways(), rotate: (username) => broker.rotateGatewayCredential(username) },
     });
     const http = await startCloudHttp({

@@ -20,6 +20,7 @@ export const apiErrors = {
   UNSUPPORTED_MEDIA_TYPE: 'The request body must be JSON (content-type: application/json).',
   CONFLICT: 'The request clashes with what exists.',
   CONFIG_INVALID: 'The connector configuration has problems; each is listed in `problems` with its path.',
+  RULES_INVALID: 'The rule pack has problems; each is listed in `problems` with its path (rules.<i>.en) and, for a rule text, line:col.',
   GATEWAY_UNKNOWN: 'No gateway with that group and edge id has reported to this cloud.',
   GATEWAY_TIMEOUT: 'The gateway did not acknowledge the command in time; it may be offline.',
   GATEWAY_REFUSED: 'The gateway acknowledged the command with an error; `message` has its code and reason.',

@@ -272,10 +272,13 @@ describe('GET /api/openapi.json', () => {
       '/api/gateways/{group}/{edge}/browse', '/api/gateways/{group}/{edge}/certificates', '/api/gateways/{group}/{edge}/certificates/{thumbprint}/trust',
       '/api/gateways/{group}/{edge}/config', '/api/gateways/{group}/{edge}/config/rollback', '/api/gateways/{group}/{edge}/config/versions', '/api/gateways/{group}/{edge}/events',
       '/api/gateways/{group}/{edge}/tags/write', '/api/gateways/{group}/{edge}/test-read',
-      '/api/health', '/api/openapi.json', '/api/permissions', '/api/schema/connector', '/api/session',
+      '/api/health', '/api/inventory/location-blocks', '/api/openapi.json', '/api/permissions', '/api/purchasing/requisitions',
+      '/api/rules/compile', '/api/rules/deployments', '/api/rules/glossary', '/api/rules/packs', '/api/rules/packs/{version}',
+      '/api/rules/packs/{version}/promote', '/api/rules/packs/{version}/shadow', '/api/rules/packs/{version}/shadow-comparison', '/api/rules/rollback',
+      '/api/schema/connector', '/api/session',
       '/api/session/password', '/api/telemetry/history', '/api/telemetry/latest', '/api/tia-import', '/api/tokens', '/api/tokens/{id}', '/api/users',
       '/api/users/{username}', '/api/users/{username}/password-reset',
-      '/audit', '/connectors', '/gateway-credentials', '/gateways', '/login', '/permissions', '/ui/{path}', '/users',
+      '/audit', '/connectors', '/gateway-credentials', '/gateways', '/login', '/permissions', '/rules', '/ui/{path}', '/users',
     ]);
     expect(body.paths['/api/telemetry/latest'].get['x-permission']).toBe('telemetry.read');
     expect(body.paths['/api/session'].post.requestBody.content['application/json'].schema.additionalProperties).toBe(false);

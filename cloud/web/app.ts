@@ -9,6 +9,9 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { AuthService } from '../auth/auth-service.ts';
 import type { EdgeEventStore } from '../events/edge-event-store.ts';
 import type { EdgeSessionsView } from '../ingest/edge-sessions.ts';
+import type { LocationBlocks } from '../inventory/location-blocks.ts';
+import type { SparePartRequisitions } from '../purchasing/spare-part-requisitions.ts';
+import type { RulesApi } from '../rules/rules-api.ts';
 import type { GatewayRollout } from '../rollout/gateway-rollout.ts';
 import type { TelemetryStore } from '../store/telemetry-store.ts';
 import { installAccessControl, sessionCookie } from './access-control.ts';
@@ -26,6 +29,8 @@ import { gatewayRoutes } from './routes/gateways.ts';
 import { healthRoute, type HealthInfo } from './routes/health.ts';
 import { openApiRoute } from './routes/openapi.ts';
 import { permissionRoutes } from './routes/permissions.ts';
+import { ruleRoutes } from './routes/rules.ts';
+import { ruleEffectRoutes } from './routes/rules-effects.ts';
 import { sessionRoutes } from './routes/session.ts';
 import { telemetryHistoryRoute } from './routes/telemetry-history.ts';
 import { telemetryLatestRoute } from './routes/telemetry-latest.ts';
@@ -81,10 +86,17 @@ export interface CloudAppOptions {
   sessions?: EdgeSessionsView;
   /** Gateways' edge events (cloud/events); without, every gateway has none. */
   events?: EdgeEventStore;
+  /** Process rules: glossary, compile, pack versions and their release (cloud/rules); without, the rule routes answer 404. */
+  rules?: RulesApi;
+  /** Spare-part requisitions raised by rules (cloud/purchasing); without, none. */
+  requisitions?: SparePartRequisitions;
+  /** Location blocks set by rules (cloud/inventory); without, none. */
+  locationBlocks?: LocationBlocks;
 }
 
 export function buildCloudApp({
   store, auth, logger, secureCookies = true, health = () => ({}), monotonicMs = () => performance.now(), gatewayCredentials, rollout, sessions, events,
+  rules, requisitions, locationBlocks,
 }: CloudAppOptions): FastifyInstance {
   const app = Fastify({
     loggerInstance: logger,
@@ -127,6 +139,8 @@ export function buildCloudApp({
   app.register(auditRoutes, { audit: auth.parts.audit });
   app.register(gatewayRoutes, { rollout, audit: auth.parts.audit });
   app.register(gatewayEventRoutes, { events });
+  app.register(ruleRoutes, { rules, audit: auth.parts.audit });
+  app.register(ruleEffectRoutes, { requisitions, blocks: locationBlocks });
   app.register(gatewaySessionRoutes, { store, sessions });
   app.register(telemetryLatestRoute, { store, sessions });
   app.register(telemetryHistoryRoute, { store });

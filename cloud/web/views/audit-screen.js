@@ -8,6 +8,7 @@ export const AUDIT_ACTIONS = [
   'session.login', 'session.logout', 'session.password_change', 'token.create', 'token.revoke',
   'permissions.update', 'user.create', 'user.bootstrap', 'user.update', 'user.password_reset', 'gateway.credential.rotate',
   'gateway.config.push', 'gateway.config.rollback', 'gateway.certificate.trust', 'tag.write',
+  'rules.pack.create', 'rules.pack.shadow', 'rules.pack.promote', 'rules.pack.rollback',
 ];
 
 const form = document.getElementById('audit-filter');
