@@ -51,7 +51,7 @@ function expectedScreens(role: RoleId): string[] {
   const holds = (permission: string) => (defaultMatrix[role] as readonly string[]).includes(permission);
   return [
     holds('telemetry.read') && 'Telemetry', holds('telemetry.read') && 'Connectors', holds('telemetry.read') && 'Gateways', 'Permissions', holds('audit.read') && 'Audit log',
-    holds('users.read') && 'Users', holds('devices.manage') && 'Gateway credentials',
+    holds('users.read') && 'Users', holds('devices.manage') && 'Gateway credentials', 'Rules',
   ].filter(Boolean) as string[];
 }
 
@@ -123,7 +123,7 @@ describe('each demo role in the browser', () => {
 
       await operator.goto(`${http.url}/`);
       await operator.waitForSelector('#connection[data-state="live"]', { timeout: 5000 });
-      expect(await visibleNav(operator)).toEqual(['Telemetry', 'Connectors', 'Gateways', 'Permissions']);
+      expect(await visibleNav(operator)).toEqual(['Telemetry', 'Connectors', 'Gateways', 'Permissions', 'Rules']);
 
       await admin.goto(`${http.url}/audit`);
       await admin.waitForSelector('#audit-rows tr[data-action="permissions.update"]');

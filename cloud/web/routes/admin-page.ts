@@ -1,6 +1,6 @@
 /**
  * The admin UI's pages and files: GET / (live telemetry), /connectors, /gateways, /permissions and /audit, /users,
- * /gateway-credentials (one page, the script shows the screen the path names), /login, and GET /ui/* (scripts, styles and the
+ * /gateway-credentials, /rules (one page, the script shows the screen the path names), /login, and GET /ui/* (scripts, styles and the
  * vendored chart library). The pages hold no data, so they are public; a visitor without a
  * session is sent to /login, and every API call the page makes is checked on its own.
  * The content security policy (same-origin scripts and styles only) is set for every answer
@@ -37,7 +37,7 @@ const assetSchema = {
 
 /** The admin page's screens; the script picks one from the path. */
 export const ADMIN_SCREENS = { '/': 'Live telemetry', '/connectors': 'Connectors', '/gateways': 'Gateways', '/permissions': 'Permissions', '/audit': 'Audit log',
-  '/users': 'Users', '/gateway-credentials': 'Gateway credentials' } as const;
+  '/users': 'Users', '/gateway-credentials': 'Gateway credentials', '/rules': 'Rules' } as const;
 
 function sendAsset(request: FastifyRequest, reply: FastifyReply, asset: StaticAsset) {
   reply.header('cache-control', asset.cacheControl).header('etag', asset.etag);

@@ -12,6 +12,7 @@ const SCREENS = {
   '/audit': { id: 'audit', title: 'audit log', permission: 'audit.read', load: () => import('./audit-screen.js').then((m) => m.startAudit()) },
   '/users': { id: 'users', title: 'users', permission: 'users.read', load: (me) => import('./users-screen.js').then((m) => m.startUsers(me)) },
   '/gateway-credentials': { id: 'gateway-credentials', title: 'gateway credentials', permission: 'devices.manage', load: () => import('./gateway-credentials-screen.js').then((m) => m.startGatewayCredentials()) },
+  '/rules': { id: 'rules', title: 'rules', permission: null, load: (me) => import('./rules-screen.js').then((m) => m.startRules(me)) },
 };
 
 const me = await loadSession();
