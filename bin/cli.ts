@@ -5,6 +5,7 @@ import { cloudCommand } from './commands/cloud.ts';
 import { configCheckCommand, configSchemaCommand } from './commands/config.ts';
 import { demoCommand } from './commands/demo.ts';
 import { gatewayCommand } from './commands/gateway.ts';
+import { rulesCompileCommand, rulesTestCommand } from './commands/rules.ts';
 import { simulateModbusCommand } from './commands/simulate-modbus.ts';
 import { simulateOpcuaCommand } from './commands/simulate-opcua.ts';
 import { simulateS7Command } from './commands/simulate-s7.ts';
@@ -77,6 +78,17 @@ config.command('check <file>')
   .addOption(new Option('--kind <kind>', 'which config').choices(['site', 'cloud']).default('site'))
   .action(configCheckCommand);
 config.command('schema <kind>').description('print the JSON Schema of "site" or "cloud" config').action(configSchemaCommand);
+
+const rules = program.command('rules').description('process rules in controlled English or Chinese (docs/rule-language.md)');
+rules.command('compile <file>')
+  .description('compile a rule pack (*.rules.yaml, or a text file of one rule per line with --glossary); problems print as file:line:col: message, exit 1')
+  .addOption(new Option('--target <target>', 'st: IEC 61131-3 FUNCTION_BLOCKs; js: the evaluator plan; ast: the AST as JSON; text: canonical English and Chinese').choices(['st', 'js', 'ast', 'text']).default('text'))
+  .option('--glossary <file>', 'glossary (YAML) instead of the one the pack names')
+  .action(rulesCompileCommand);
+rules.command('test <file>')
+  .description("run a rule pack's examples; exit 1 if any fails")
+  .option('--glossary <file>', 'glossary (YAML) instead of the one the pack names')
+  .action(rulesTestCommand);
 
 const certs = program.command('certs').description("the gateway's OPC UA certificate store (<gateway.dataDir>/pki)");
 certs.command('list')
