@@ -34,3 +34,16 @@ export async function api(method, url, body) {
   const json = response.status === 204 ? null : await response.json().catch(() => null);
   return { status: response.status, body: json };
 }
+
+/**
+ * `{ ok, status, body, message }` from an api() answer; 2xx is ok. `message` names the API's error
+ * code and adds the next step the screen gives for it (`nextSteps`: code -> words).
+ */
+export function apiOutcome({ status, body }, nextSteps = {}) {
+  const ok = status >= 200 && status < 300;
+  if (ok) return { ok, status, body, message: '' };
+  const code = body?.error ?? `HTTP ${status}`;
+  const text = body?.message ?? `The server answered HTTP ${status}.`;
+  const next = nextSteps[body?.error];
+  return { ok, status, body, message: `${code}: ${text}${next ? ` ${next}` : ''}` };
+}

@@ -1,7 +1,7 @@
 // The gateway endpoints of the admin API (cloud/web/routes/gateways.ts), one function each. Every
 // call resolves to `{ ok, status, body, message }`: `message` says what went wrong in words a plant
 // engineer can act on, naming the API's error code.
-import { api } from './api.js';
+import { api, apiOutcome } from './api.js';
 
 /** What the page adds to the API's own message for codes that need a next step. */
 const NEXT_STEPS = {
@@ -12,17 +12,8 @@ const NEXT_STEPS = {
   FORBIDDEN: 'Your role does not allow this; ask an admin.',
 };
 
-/** `{ ok, status, body, message }` from an api() answer; 2xx is ok. */
-function outcome({ status, body }) {
-  const ok = status >= 200 && status < 300;
-  if (ok) return { ok, status, body, message: '' };
-  const code = body?.error ?? `HTTP ${status}`;
-  const text = body?.message ?? `The server answered HTTP ${status}.`;
-  const next = NEXT_STEPS[body?.error];
-  return { ok, status, body, message: `${code}: ${text}${next ? ` ${next}` : ''}` };
-}
 
-const call = async (method, url, body) => outcome(await api(method, url, body));
+const call = async (method, url, body) => apiOutcome(await api(method, url, body), NEXT_STEPS);
 
 /** `/api/gateways/<group>/<edge>` with both parts escaped for the path. */
 export function gatewayUrl(gateway, suffix = '') {

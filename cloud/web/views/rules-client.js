@@ -1,7 +1,7 @@
 // The process-rule endpoints of the admin API (cloud/web/routes/rules.ts, docs/rule-release.md),
 // one function each. Every call resolves to `{ ok, status, body, message }`: `message` says what
 // went wrong in words a process expert can act on, naming the API's error code.
-import { api } from './api.js';
+import { api, apiOutcome } from './api.js';
 
 /** What the page adds to the API's own message for codes that need a next step. */
 const NEXT_STEPS = {
@@ -11,16 +11,8 @@ const NEXT_STEPS = {
   NOT_FOUND: '',
 };
 
-function outcome({ status, body }) {
-  const ok = status >= 200 && status < 300;
-  if (ok) return { ok, status, body, message: '' };
-  const code = body?.error ?? `HTTP ${status}`;
-  const text = body?.message ?? `The server answered HTTP ${status}.`;
-  const next = NEXT_STEPS[body?.error];
-  return { ok, status, body, message: `${code}: ${text}${next ? ` ${next}` : ''}` };
-}
 
-const call = async (method, url, body) => outcome(await api(method, url, body));
+const call = async (method, url, body) => apiOutcome(await api(method, url, body), NEXT_STEPS);
 const versionUrl = (version, suffix = '') => `/api/rules/packs/${encodeURIComponent(String(version))}${suffix}`;
 
 export const getGlossary = () => call('GET', '/api/rules/glossary');
