@@ -6,6 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { masterDataReportSchema } from './master-data-sync.ts';
 import { rulesReportSchema } from './rules-apply.ts';
 
 export const EDGE_LINK_PREFIX = 'edgestock/v1';
@@ -32,7 +33,7 @@ export function parseEdgeLinkTopic(topic: string): { group: string; edge: string
 }
 
 /** Every command type a gateway answers. */
-export const commandTypes = ['tag.write', 'tag.test-read', 'opcua.browse', 'certificates.list', 'certificates.trust', 'config.apply', 'permissions.sync', 'rules.apply'] as const;
+export const commandTypes = ['tag.write', 'tag.test-read', 'opcua.browse', 'certificates.list', 'certificates.trust', 'config.apply', 'permissions.sync', 'rules.apply', 'masterdata.sync'] as const;
 export type CommandType = (typeof commandTypes)[number];
 
 export const commandSchema = z.strictObject({
@@ -87,6 +88,8 @@ export const configReportSchema = z.object({
   scenarioPermissions: z.string().optional(),
   /** The rule packs the gateway runs (rules-apply.ts); absent from gateways without a rules runtime. */
   rules: rulesReportSchema.optional(),
+  /** The master-data version the gateway holds (master-data-sync.ts); absent from gateways without scanning. */
+  masterData: masterDataReportSchema.optional(),
 });
 export type ConfigReport = z.infer<typeof configReportSchema>;
 

@@ -1,2 +1,3 @@
 export * from './edge-link-messages.ts';
 export * from './rules-apply.ts';
+export * from './master-data-sync.ts';
