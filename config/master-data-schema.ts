@@ -134,9 +134,19 @@ export function masterKeyOf<K extends MasterDataKind>(kind: K, record: MasterRec
  * `password` here (demo only); the loader hashes it.
  */
 export const masterDataFileSchema = z.strictObject({
+  /**
+   * Role -> permissions (`scans.perform`, `override.*`) for scan decisions until the cloud sends its
+   * permission matrix (permissions.sync); the matrix replaces these as soon as it arrives.
+   */
+  permissions: z.record(code, z.array(z.string().regex(/^(scans\.perform|override\.[a-z_]+)$/, 'expected scans.perform or override.<name>'))).default({}),
   categories: z.array(categoryRecord).default([]),
   items: z.array(itemRecord).default([]),
-  lots: z.array(lotRecord).default([]),
+  /**
+   * A lot gives `expiry`, or `expiresInDays` counted from the day the file is loaded (demo and test
+   * files, so a near-expiry lot stays near expiry whatever the date); the loader turns it into expiry.
+   */
+  lots: z.array(lotRecord.extend({ expiry: isoDate.optional(), expiresInDays: z.number().int().min(-3650).max(3650).optional() })
+    .refine((l) => (l.expiry === undefined) !== (l.expiresInDays === undefined), { message: 'give exactly one of expiry and expiresInDays', path: ['expiry'] })).default([]),
   locations: z.array(locationRecord).default([]),
   operators: z.array(operatorRecord).default([]),
   stock: z.array(stockRecord).default([]),
