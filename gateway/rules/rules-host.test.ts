@@ -274,4 +274,15 @@ describe('RulesHost', () => {
     expect((await setup.host.setFact('scan.remainingShelfLifeDays', 45))).toHaveLength(1);
     expect(eventsIn(setup.outbox).map((e) => e.body.inputs)).toEqual([{ 'fact:scan.remainingShelfLifeDays': 59 }, { 'fact:scan.remainingShelfLifeDays': 45 }]);
   });
+
+  it('tells two scans with the same days left in the same millisecond apart, and says which facts the pack reads', async () => {
+    const clock = new ManualClock(T0);
+    const setup = openHost(dataDir(), clock);
+    expect(setup.host.readsFact('scan.remainingShelfLifeDays')).toBe(false);
+    await setup.host.apply({ active: deployedPack(1, [{ id: 'near-expiry', en: 'When the remaining shelf life of the scanned batch is below 60 days, recommend "ship first".' }]), shadow: null }, { source: 'pushed', persist: true });
+    expect(setup.host.readsFact('scan.remainingShelfLifeDays')).toBe(true);
+    expect(setup.host.readsFact('tooling.IMM-01.insertLifeShots')).toBe(false);
+    expect(await setup.host.setFact('scan.remainingShelfLifeDays', 30)).toHaveLength(1);
+    expect(await setup.host.setFact('scan.remainingShelfLifeDays', 30)).toHaveLength(1); // same value, same millisecond
+  });
 });

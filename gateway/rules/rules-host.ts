@@ -124,8 +124,17 @@ export class RulesHost {
    */
   setFact(name: string, value: number | boolean | string | null): Promise<RuleFiring[]> {
     if (this.#closed) return Promise.resolve([]);
-    const input = [{ key: `fact:${name}`, value: { value, quality: 'good' as const, ts: this.#o.clock.now() } }];
-    return this.#serially(() => this.#run((engine, now) => engine.onValues(input, now)));
+    const key = `fact:${name}`;
+    const input = [{ key, value: { value, quality: 'good' as const, ts: this.#o.clock.now() } }];
+    // The engine's setFact moves the time on by 1 ms for a second scan in the same millisecond, so
+    // an event rule sees two scans, not one.
+    return this.#serially(() => this.#run((engine, now) => (value === null ? engine.onValues(input, now) : engine.setFact(key, value, now))));
+  }
+
+  /** Whether the active pack has a rule that reads fact `name` (the scanner falls back to master data when none does). */
+  readsFact(name: string): boolean {
+    const key = `fact:${name}`;
+    return this.#slots.active?.pack.rules.some((rule) => rule.inputs.includes(key)) ?? false;
   }
 
   report(): RulesReport {

@@ -43,6 +43,8 @@ export interface RulesView {
   /** Sets `scan.remainingShelfLifeDays` etc. and resolves with the recommendations that fired (e.g. `ship-first`). */
   scanFacts(facts: Record<string, number | string | boolean>): Promise<Array<{ ruleId: string; kind: string; detail: Record<string, unknown> }>>;
   isBlocked(operation: string, location: string): boolean;
+  /** Whether the active pack has a rule reading fact `name`; when none does, master data's threshold decides. */
+  readsFact(name: string): boolean;
 }
 
 export interface DecideContext {
