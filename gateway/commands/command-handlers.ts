@@ -14,6 +14,8 @@ import {
 } from '../../connectors/edge-link/index.ts';
 import { listCertificates, trustCertificate, type BrowseEntry } from '../../connectors/opcua/index.ts';
 import type { ConnectorSet, ReloadResult } from '../connector-set.ts';
+import type { MasterDataCache } from '../master-data/master-data-cache.ts';
+import { masterDataSyncHandler } from '../master-data/master-data-command.ts';
 import type { ScenarioPermissionStore } from '../scenario-permissions.ts';
 import { CommandError, type CommandHandlers } from './command-channel.ts';
 
@@ -32,6 +34,8 @@ export interface CommandHandlerDeps {
    */
   applyRules(args: RulesApplyArgs): Promise<{ ok: true; report: RulesReport } | { ok: false; problems: CommandProblem[] }>;
   scenarioPermissions: ScenarioPermissionStore;
+  /** The offline master-data cache `masterdata.sync` fills; absent when the site config has no scanning section. */
+  masterData?: MasterDataCache;
   pkiDir: string;
   clock: Clock;
   /** How long a one-off connector may take to link up; default 5 s. */
@@ -174,6 +178,13 @@ export function createCommandHandlers(deps: CommandHandlerDeps): CommandHandlers
       applying = result.catch(() => {});
       return result;
     },
+
+    // Synchronous inside (one SQLite transaction), so chunks never interleave.
+    'masterdata.sync': deps.masterData
+      ? masterDataSyncHandler(deps.masterData)
+      : async () => {
+        throw new CommandError('NO_SCANNING', 'this gateway keeps no master data: its site config has no scanning section; add one (devices broker and master data) and restart it');
+      },
   };
 }
 
