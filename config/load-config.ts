@@ -59,19 +59,28 @@ export function loadConfigFile<S extends z.ZodType>(schema: S, file: string, env
 export const loadSiteConfig = (file: string, env?: Env, addressChecks?: AddressChecks): SiteConfig =>
   resolveRulesFile(loadConfigFile(createSiteConfigSchema(addressChecks), file, env), file);
 
-/** Rule file paths (`rules.glossary`, `rules.seedPack`) come back resolved against the config file's folder. */
+/** Rule file paths (`rules.glossary`, `rules.seedPack`) and `masterData.seed` come back resolved against the config file's folder. */
 export function loadCloudConfig(file: string, env?: Env): CloudConfig {
   const config = loadConfigFile(cloudConfigSchema, file, env);
-  if (!config.rules) return config;
+  if (!config.rules && !config.masterData?.seed) return config;
   const base = dirname(resolve(file));
-  const rules = { glossary: resolve(base, config.rules.glossary), ...(config.rules.seedPack ? { seedPack: resolve(base, config.rules.seedPack) } : {}) };
-  return deepFreeze({ ...config, rules });
+  const rules = config.rules && { glossary: resolve(base, config.rules.glossary), ...(config.rules.seedPack ? { seedPack: resolve(base, config.rules.seedPack) } : {}) };
+  const masterData = config.masterData?.seed ? { ...config.masterData, seed: resolve(base, config.masterData.seed) } : config.masterData;
+  return deepFreeze({ ...config, ...(rules ? { rules } : {}), ...(masterData ? { masterData } : {}) });
 }
 
-/** `rules.file` is relative to the config file, wherever the daemon was started. */
+/** `rules.file` and `scanning.masterData` are relative to the config file, wherever the daemon was started. */
 function resolveRulesFile(config: SiteConfig, file: string): SiteConfig {
-  if (!config.rules || isAbsolute(config.rules.file)) return config;
-  return deepFreeze({ ...config, rules: { ...config.rules, file: resolve(dirname(resolve(file)), config.rules.file) } });
+  const base = dirname(resolve(file));
+  const rulesRelative = config.rules !== undefined && !isAbsolute(config.rules.file);
+  const masterData = config.scanning?.masterData;
+  const masterDataRelative = masterData !== undefined && !isAbsolute(masterData);
+  if (!rulesRelative && !masterDataRelative) return config;
+  return deepFreeze({
+    ...config,
+    ...(rulesRelative ? { rules: { ...config.rules!, file: resolve(base, config.rules!.file) } } : {}),
+    ...(masterDataRelative ? { scanning: { ...config.scanning!, masterData: resolve(base, masterData) } } : {}),
+  });
 }
 
 function describeIssue(issue: z.core.$ZodIssue, root: unknown): string {

@@ -7,7 +7,7 @@ import { createModbusConnectorSchema } from './modbus-schema.ts';
 import { createOpcuaConnectorSchema } from './opcua-schema.ts';
 import { createS7ConnectorSchema } from './s7-schema.ts';
 import { reconnectSchema, topicLevel, type AddressCheck } from './schema-parts.ts';
-import { clientTlsSchema } from './tls-schema.ts';
+import { clientTlsSchema, pemFile } from './tls-schema.ts';
 
 export { reconnectSchema, type ReconnectConfig, type AddressCheck } from './schema-parts.ts';
 export {
@@ -71,6 +71,27 @@ export const outboxSchema = z.strictObject({
   maxBytes: z.number().int().min(64 * 1024).default(256 * 1024 * 1024),
 });
 
+/**
+ * Scanners and MQTT shelf sensors (issue 6): the gateway's local device broker and the master data
+ * it decides scans with until the cloud syncs its own.
+ */
+export const scanningSchema = z.strictObject({
+  broker: z.strictObject({
+    /** Where plant devices connect; 127.0.0.1 keeps it on this machine, 0.0.0.0 opens it to the plant network. */
+    host: z.string().min(1).default('127.0.0.1'),
+    /** Plain MQTT; 0 picks a free port. */
+    port: z.number().int().min(0).max(65535).default(1884),
+    /** MQTTS beside the plain port: a PEM certificate (chain) and its key. */
+    tls: z.strictObject({ port: z.number().int().min(0).max(65535), certFile: pemFile, keyFile: pemFile }).optional(),
+  }).prefault({}),
+  /**
+   * The seed master data (`*.master-data.yaml`, relative to this config file), loaded when the
+   * gateway's cache holds nothing yet; the cloud's syncs replace it.
+   */
+  masterData: z.string().regex(/\.master-data\.ya?ml$/, 'expected a master data file such as demo-plant.master-data.yaml').optional(),
+});
+export type ScanningConfig = z.infer<typeof scanningSchema>;
+
 export const createSiteConfigSchema = (checks: AddressChecks = {}) => z.strictObject({
   site: z.strictObject({
     id: topicLevel,
@@ -92,6 +113,8 @@ export const createSiteConfigSchema = (checks: AddressChecks = {}) => z.strictOb
    * file, relative to this config file; it names its glossary (rules/rule-pack.ts).
    */
   rules: z.strictObject({ file: z.string().regex(/\.rules\.ya?ml$/, 'expected a rule pack file such as demo-plant.rules.yaml') }).optional(),
+  /** The local device broker and scan decisions; absent: this gateway takes no scans. */
+  scanning: scanningSchema.optional(),
 });
 export const siteConfigSchema = createSiteConfigSchema();
 export type SiteConfig = z.infer<typeof siteConfigSchema>;

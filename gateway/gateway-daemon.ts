@@ -2,6 +2,7 @@
  * The composition root of the edge daemon: builds the parts from the site config and wires them
  *   connectors -> scheduler -> tag cache -> change filter -> outbox -> Sparkplug edge node
  *                                      \-> rules host -> effects, rule events -> outbox
+ *   devices -> device broker -> scan service -> decider -> scan events -> outbox, decision -> device
  * plus the local health/metrics API. It composes; each part does its own work.
  * SIGTERM handling lives in the CLI (bin/), not here.
  */
@@ -28,6 +29,8 @@ import { EdgeLinkOutbox } from './events/edge-link-outbox.ts';
 import { pushedConfigPath, readPushedConfig, writePushedConfig } from './pushed-config.ts';
 import { ScenarioPermissionStore } from './scenario-permissions.ts';
 import { openRulesRuntime, type RulesRuntime } from './rules/open-rules-runtime.ts';
+import { openScanStation, type ScanningStats, type ScanStation } from './devices/scan-station.ts';
+import type { MasterDataCache } from './master-data/master-data-cache.ts';
 import type { RulesHealth, RulesHost } from './rules/rules-host.ts';
 import { createConnector, describeDevice, knownProtocols, protocolEntry } from './connector-factory.ts';
 import { buildHealthApp, type HealthReport } from './http/health-api.ts';
@@ -62,6 +65,8 @@ export interface GatewayStats {
   /** Hash of the scenario permissions held for offline decisions, null before the cloud sent any. */
   scenarioPermissions: string | null;
   rules: RulesHealth;
+  /** The device broker, scans and master data; absent without a `scanning` section. */
+  scanning?: ScanningStats;
 }
 
 export interface RunningGateway {
@@ -70,6 +75,8 @@ export interface RunningGateway {
   /** The rules runtime: facts for rules (scans), the location block list. */
   rules: Pick<RulesHost, 'setFact' | 'isBlocked' | 'report' | 'idle'>;
   stats(): GatewayStats;
+  /** The device broker's listening ports, when the site scans. */
+  deviceBroker?: { port: number; tlsPort: number | undefined };
   close(): Promise<void>;
 }
 
@@ -157,10 +164,32 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     throw error;
   }
   const rules = rulesRuntime.host;
+  let scanning: ScanStation | undefined;
+  try {
+    scanning = config.scanning && await openScanStation({
+      config: config.scanning,
+      dataDir,
+      tagCache,
+      permissions: scenarioPermissions,
+      rules,
+      outbox,
+      notify: () => edgeNode.notify(),
+      offline: (): boolean => edgeNode.stats().linkState !== 'up',
+      clock,
+      logger,
+      observer: { decided: (verdict, seconds) => metrics.scanDecided(verdict, seconds), dropped: (cause) => metrics.scanDropped(cause) },
+    });
+  } catch (error) {
+    await rulesRuntime.close();
+    outbox.close();
+    ledger.close();
+    throw error;
+  }
   const configReport = (): ConfigReport => ({
     version: running.version, connectors: connectorSet.configs() as unknown as ConfigReport['connectors'], source: running.source, at: clock.now(),
     ...(scenarioPermissions.current() ? { scenarioPermissions: scenarioPermissions.current()!.hash } : {}),
     rules: rules.report(),
+    ...(scanning ? { masterData: scanning.masterData.report() } : {}),
   });
   const applyConnectors = async (version: number, connectors: ConnectorConfig[]) => {
     writePushedConfig(dataDir, { version, connectors, appliedAt: clock.now() });
@@ -172,7 +201,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     logger.info({ version, ...result }, 'applied a pushed connector configuration');
     return result;
   };
-  const commands = new CommandChannel({
+  const commands: CommandChannel = new CommandChannel({
     group: config.gateway.group,
     edge: config.gateway.edge,
     clock,
@@ -192,13 +221,14 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
         return outcome;
       },
       scenarioPermissions,
+      ...(scanning ? { masterData: announcingSyncs(scanning.masterData, () => commands.announceConfig()) } : {}),
       pkiDir,
       clock,
     }),
   });
 
   const north = config.north;
-  const edgeNode = new SparkplugEdgeNode({
+  const edgeNode: SparkplugEdgeNode = new SparkplugEdgeNode({
     group: config.gateway.group,
     edge: config.gateway.edge,
     url: north.url,
@@ -232,6 +262,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       const figures = rules.health();
       return { ...figures, blocks: figures.blocks.length };
     },
+    ...(scanning ? { scanning: () => scanning.stats() } : {}),
   });
 
   const linkEvents = new ConnectorLinkEvents({ events, logger });
@@ -284,12 +315,15 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       north: northStats,
       outbox: outbox.stats(),
       rules: rules.health(),
+      ...(scanning ? { scanning: scanning.stats() } : {}),
     };
   };
   const app = buildHealthApp({ health, registry: metrics.registry, logger: logger.child({ part: 'http' }) });
   try {
     await app.listen({ host: config.gateway.http.host, port: config.gateway.http.port });
+    await scanning?.start();
   } catch (error) {
+    await scanning?.close();
     await rulesRuntime.close();
     outbox.close();
     ledger.close();
@@ -305,6 +339,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
 
   let closing: Promise<void> | undefined;
   const close = () => (closing ??= (async () => {
+    // Devices first: no scan is taken that the rules or the outbox could no longer serve.
+    await scanning?.close();
     await scheduler.stop();
     // Before the connectors close: a batch in hand may still write a tag, and its events go to the outbox.
     await rulesRuntime.close();
@@ -321,11 +357,32 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     stats: () => ({
       uptimeS: (clock.now() - startedAt) / 1000, links: links(), north: edgeNode.stats(), outbox: outbox.stats(), scheduler: scheduler.stats(),
       commands: commands.stats(), configVersion: running.version, scenarioPermissions: scenarioPermissions.current()?.hash ?? null,
-      rules: rules.health(),
+      rules: rules.health(), ...(scanning ? { scanning: scanning.stats() } : {}),
     }),
     rules,
+    ...(scanning?.broker() ? { deviceBroker: { port: scanning.broker()!.port, tlsPort: scanning.broker()!.tlsPort } } : {}),
     close,
   };
+}
+
+/**
+ * The cache as the command handlers get it: an applied `masterdata.sync` is announced in a config
+ * report at once (its `masterData.version`), even a chunk that changed no record.
+ */
+function announcingSyncs(cache: MasterDataCache, announce: () => void): MasterDataCache {
+  return new Proxy(cache, {
+    get(target, property) {
+      if (property === 'applySync') {
+        return (args: unknown) => {
+          const outcome = target.applySync(args);
+          if (outcome.ok) announce();
+          return outcome;
+        };
+      }
+      const value: unknown = Reflect.get(target, property, target);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
 }
 
 /** The connectors to run: the last pushed list when there is a valid one, else the site file's. */

@@ -5,7 +5,7 @@
  * prom-client.
  */
 import type { EdgeNodeStats } from './north/edge-node-types.ts';
-import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { LinkState } from '../connectors/connector.ts';
 import type { OutboxStats } from './outbox/outbox.ts';
 import type { GroupStats } from './scheduler.ts';
@@ -19,7 +19,19 @@ export interface MetricSources {
   scheduler(): GroupStats[];
   /** The rules runtime's figures (rules/rules-host.ts health()); absent: no rule metrics. */
   rules?(): RuleFigures;
+  /** The device broker's and scan service's figures (gateway/devices/scan-station.ts); absent: no device metrics. */
+  scanning?(): ScanningFigures;
 }
+
+/** What the device metrics read at scrape time (ScanningStats). */
+export interface ScanningFigures {
+  broker: { connected: number; authFailures: number; publishRefusals: number; subscribeRefusals: number; tlsHandshakeFailures: number } | null;
+  scans: { notRecorded: number; repeats: number; badPayloads: number };
+  masterData: { version: number };
+}
+
+/** Scan -> decision latency buckets (s): the goal is p99 under 10 ms on loopback. */
+const SCAN_DECISION_BUCKETS = [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 1];
 
 /** What the rule metrics read (RulesHealth); `blocks` is the number of location blocks held. */
 export interface RuleFigures {
@@ -45,6 +57,9 @@ export class GatewayMetrics {
   readonly pointsQueued: Counter;
   readonly readErrors: Counter<'device' | 'code'>;
   readonly outboxAppendFailures: Counter;
+  readonly #scans: Counter<'verdict'>;
+  readonly #scanDecisionSeconds: Histogram;
+  readonly #scanDrops: Counter<'cause'>;
 
   constructor(sources: MetricSources, options: { defaultMetrics?: boolean } = {}) {
     const registers = [this.registry];
@@ -54,6 +69,9 @@ export class GatewayMetrics {
     this.pointsQueued = new Counter({ name: 'edgestock_points_queued_total', help: 'Values committed to the outbox after the change filter.', registers });
     this.readErrors = new Counter({ name: 'edgestock_read_errors_total', help: 'Tag reads that came back without good quality, by error code.', labelNames: ['device', 'code'], registers });
     this.outboxAppendFailures = new Counter({ name: 'edgestock_outbox_append_failures_total', help: 'Batches that could not be committed to the outbox (disk full, I/O error); their values are lost.', registers });
+    this.#scans = new Counter({ name: 'edgestock_scans_total', help: 'Decisions sent to scanners, by verdict (repeats and bad payloads included).', labelNames: ['verdict'], registers });
+    this.#scanDecisionSeconds = new Histogram({ name: 'edgestock_scan_decision_seconds', help: 'From a scan payload arriving at the device broker to its decision being published.', buckets: SCAN_DECISION_BUCKETS, registers });
+    this.#scanDrops = new Counter({ name: 'edgestock_scan_payloads_dropped_total', help: 'Device payloads that got no decision, by cause (tooLarge, notJson, noScanId, badReading, overloaded, publishFailed).', labelNames: ['cause'], registers });
 
     const follow = (name: string, help: string, read: () => number) => {
       const counter: Counter = new Counter({ name, help, registers, collect: () => sync() });
@@ -101,6 +119,19 @@ export class GatewayMetrics {
       new Gauge({ name: 'edgestock_location_blocks', help: 'Operations blocked at locations by rules (put-away at a shelf out of range, ...).', registers, collect() { this.set(rules().blocks); } });
     }
 
+    const scanning = sources.scanning;
+    if (scanning) {
+      const broker = () => scanning().broker;
+      follow('edgestock_device_auth_failures_total', 'Device logins refused by the local device broker (unknown device, wrong password).', () => broker()?.authFailures ?? 0);
+      follow('edgestock_device_publish_refusals_total', 'Device publishes outside the device\'s own topics (the connection was closed).', () => broker()?.publishRefusals ?? 0);
+      follow('edgestock_device_subscribe_refusals_total', 'Device subscriptions outside the device\'s own decisions (SUBACK failure).', () => broker()?.subscribeRefusals ?? 0);
+      follow('edgestock_device_tls_handshake_failures_total', 'Failed MQTTS handshakes on the device broker.', () => broker()?.tlsHandshakeFailures ?? 0);
+      follow('edgestock_scans_not_recorded_total', 'Scans answered with a block because their event could not be committed to the outbox.', () => scanning().scans.notRecorded);
+      follow('edgestock_scan_repeats_total', 'Repeated scan ids answered with the first decision.', () => scanning().scans.repeats);
+      new Gauge({ name: 'edgestock_devices_connected', help: 'Devices connected to the local device broker.', registers, collect() { this.set(broker()?.connected ?? 0); } });
+      new Gauge({ name: 'edgestock_master_data_version', help: 'The master-data version held (0 = a seed file or nothing).', registers, collect() { this.set(scanning().masterData.version); } });
+    }
+
     new Gauge({ name: 'edgestock_outbox_bytes', help: 'Accounted bytes queued in the outbox.', registers, collect() { this.set(sources.outbox().bytes); } });
     new Gauge({ name: 'edgestock_outbox_rows', help: 'Values queued in the outbox.', registers, collect() { this.set(sources.outbox().rows); } });
     new Gauge({ name: 'edgestock_outbox_max_bytes', help: 'The outbox byte budget.', registers, collect() { this.set(sources.outbox().maxBytes); } });
@@ -118,5 +149,16 @@ export class GatewayMetrics {
         for (const [link, state] of Object.entries(sources.links())) this.set({ link }, state === 'up' ? 1 : 0);
       },
     });
+  }
+
+  /** A decision was sent to a device, `seconds` after its scan arrived. */
+  scanDecided(verdict: string, seconds: number): void {
+    this.#scans.inc({ verdict });
+    this.#scanDecisionSeconds.observe(seconds);
+  }
+
+  /** A device payload got no decision. */
+  scanDropped(cause: string): void {
+    this.#scanDrops.inc({ cause });
   }
 }

@@ -24,6 +24,22 @@ export interface HealthReport {
   outbox: OutboxStats;
   /** The rule packs running and their figures; absent when the gateway has no rules runtime. */
   rules?: RulesHealthReport;
+  /** The device broker, scans and master data (gateway/devices/scan-station.ts); absent when the site does not scan. */
+  scanning?: ScanningHealthReport;
+}
+
+/** gateway/devices/scan-station.ts ScanningStats, as /health shows it. */
+export interface ScanningHealthReport {
+  broker: {
+    port: number; tlsPort: number | undefined; connected: number; authFailures: number; publishRefusals: number; subscribeRefusals: number;
+    messages: number; published: number; cachedLogins: number; tlsHandshakeFailures: number;
+  } | null;
+  scans: {
+    verdicts: Record<'allow' | 'warn' | 'block', number>; recorded: number; repeats: number; badPayloads: number; notRecorded: number;
+    dropped: Record<string, number>; readings: number; commits: number; latencyMs: { p50: number; p99: number; max: number } | null;
+  };
+  masterData: { version: number; counts: Record<string, number>; lastSyncAt: number | null; applied: number; refused: number };
+  permissions: 'cloud' | 'seed' | 'none';
 }
 
 /** gateway/rules/rules-host.ts RulesHealth, as /health shows it. */
@@ -48,6 +64,7 @@ const linkState = { type: 'string', enum: ['connecting', 'up', 'down', 'closed']
 const nullableNumber = { type: ['number', 'null'] } as const;
 const count = { type: 'number' } as const;
 const packRef = { type: ['object', 'null'], properties: { pack: { type: 'string' }, version: count, rules: count } } as const;
+const counts = { type: 'object', additionalProperties: count } as const;
 
 const healthSchema = {
   type: 'object',
@@ -84,6 +101,30 @@ const healthSchema = {
           type: 'array',
           items: { type: 'object', properties: { operation: { type: 'string' }, location: { type: 'string' }, pack: { type: 'string' }, rule: { type: 'string' }, since: count } },
         },
+      },
+    },
+    scanning: {
+      type: 'object',
+      properties: {
+        broker: {
+          type: ['object', 'null'],
+          properties: {
+            port: count, tlsPort: nullableNumber, connected: count, authFailures: count, publishRefusals: count, subscribeRefusals: count,
+            messages: count, published: count, cachedLogins: count, tlsHandshakeFailures: count,
+          },
+        },
+        scans: {
+          type: 'object',
+          properties: {
+            verdicts: counts, recorded: count, repeats: count, badPayloads: count, notRecorded: count, dropped: counts, readings: count, commits: count,
+            latencyMs: { type: ['object', 'null'], properties: { p50: count, p99: count, max: count } },
+          },
+        },
+        masterData: {
+          type: 'object',
+          properties: { version: count, counts, lastSyncAt: nullableNumber, applied: count, refused: count },
+        },
+        permissions: { type: 'string', enum: ['cloud', 'seed', 'none'] },
       },
     },
   },
