@@ -9,6 +9,7 @@ import { rulesCompileCommand, rulesTestCommand } from './commands/rules.ts';
 import { simulateModbusCommand } from './commands/simulate-modbus.ts';
 import { simulateOpcuaCommand } from './commands/simulate-opcua.ts';
 import { simulateS7Command } from './commands/simulate-s7.ts';
+import { simulateScannersCommand } from './commands/simulate-scanners.ts';
 
 function portNumber(value: string): number {
   const n = Number(value);
@@ -20,6 +21,11 @@ function positiveInt(value: string): number {
   if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError(`"${value}" is not a positive whole number`);
   return n;
 }
+function nonNegativeNumber(value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n < 0) throw new InvalidArgumentError(`"${value}" is not a number >= 0`);
+  return n;
+}
 const portOption = (flags: string, description: string, env: string, fallback: number) =>
   new Option(flags, description).env(env).argParser(portNumber).default(fallback);
 
@@ -28,13 +34,14 @@ const program = new Command('edgestock')
   .showHelpAfterError();
 
 program.command('demo')
-  .description('run the demo plant: cloud (embedded broker, SQLite, admin UI), Modbus, S7 and OPC UA simulators and a gateway')
+  .description('run the demo plant: cloud (embedded broker, SQLite, admin UI), Modbus, S7 and OPC UA simulators, a gateway and three PDA scanners')
   .addOption(portOption('--http-port <port>', 'admin UI / API port', 'EDGESTOCK_HTTP_PORT', 8080))
   .addOption(portOption('--mqtt-port <port>', 'embedded MQTT broker port', 'EDGESTOCK_MQTT_PORT', 1883))
   .addOption(portOption('--modbus-port <port>', 'Modbus simulator port', 'EDGESTOCK_MODBUS_PORT', 5020))
   .addOption(portOption('--s7-port <port>', 'S7 PLC simulator port', 'EDGESTOCK_S7_PORT', 10102))
   .addOption(portOption('--opcua-port <port>', 'OPC UA weld-cell simulator port', 'EDGESTOCK_OPCUA_PORT', 4840))
   .addOption(portOption('--gateway-http-port <port>', 'gateway /health and /metrics port', 'EDGESTOCK_GATEWAY_HTTP_PORT', 8081))
+  .addOption(portOption('--device-mqtt-port <port>', "gateway's device broker port (PDAs, MQTT shelf sensors)", 'EDGESTOCK_DEVICE_MQTT_PORT', 1884))
   .addOption(new Option('--data-dir <dir>', 'where the cloud store and the gateway outbox live').env('EDGESTOCK_DATA_DIR').default('./data'))
   .addOption(new Option('--scenario <name>', 'simulator scenario').choices(['normal', 'replay']).default('normal'))
   .action(demoCommand);
@@ -71,6 +78,15 @@ simulate.command('opcua')
   .option('--step-ms <ms>', 'scenario step: one weld per gun', positiveInt, 1000)
   .option('--pki-dir <dir>', 'the server certificate store (kept, so clients see the same certificate)', './data/opcua-sim/pki')
   .action(simulateOpcuaCommand);
+simulate.command('scanners')
+  .description("a fleet of PDAs scanning against a gateway's device broker and reacting to its decisions (simulators/scanner); a summary every 10 s")
+  .option('--url <url>', "the gateway's device broker", 'mqtt://127.0.0.1:1884')
+  .requiredOption('--devices <list>', 'PDAs as id:password:operator, comma-separated, e.g. pda-01:pda-01-demo:op-anna,pda-02:pda-02-demo:op-li')
+  .requiredOption('--catalog <file>', 'the site master data (*.master-data.yaml): items, lots, locations, stock, operators')
+  .option('--rate <scans/s>', 'mean scans per second each PDA starts', nonNegativeNumber, 0.5)
+  .option('--seed <n>', 'seed of the scan streams', positiveInt, 1)
+  .option('--summary-every-s <s>', 'seconds between summary lines', positiveInt, 10)
+  .action(simulateScannersCommand);
 
 const config = program.command('config').description('check config files and print their JSON Schema');
 config.command('check <file>')

@@ -1,8 +1,8 @@
 /**
  * `edgestock demo`: the demo plant on embedded defaults. The cloud (embedded broker, SQLite,
  * admin UI), the Modbus shelf simulator, the S7 press-hall PLC simulator, the OPC UA weld-cell
- * simulator and one gateway run as separate processes, as they would in production, and stop
- * together on Ctrl-C / SIGTERM. Each simulator is its own process: node-snap7 allows one
+ * simulator, one gateway and a fleet of three PDA scanners (on the gateway's device broker) run as
+ * separate processes, as they would in production, and stop together on Ctrl-C / SIGTERM. Each simulator is its own process: node-snap7 allows one
  * S7Server per process, and a plant's OPC UA server is a machine of its own too.
  */
 import { resolve } from 'node:path';
@@ -16,11 +16,16 @@ export interface DemoOptions {
   s7Port: number;
   opcuaPort: number;
   gatewayHttpPort: number;
+  deviceMqttPort: number;
   dataDir: string;
   scenario: 'normal' | 'replay';
 }
 
 const examples = fileURLToPath(new URL('../../config/examples/', import.meta.url));
+
+/** The demo's PDAs (devices and operators of demo-plant.master-data.yaml) and how often each scans. */
+const demoScanners = ['pda-01:pda-01-demo:op-anna', 'pda-02:pda-02-demo:op-li', 'pda-03:pda-03-demo:op-chen'];
+const demoScansPerSecondPerDevice = 0.3;
 
 export async function demoCommand(opts: DemoOptions): Promise<void> {
   const print = (line: string) => process.stdout.write(`${line}\n`);
@@ -33,6 +38,7 @@ export async function demoCommand(opts: DemoOptions): Promise<void> {
     EDGESTOCK_S7_PORT: String(opts.s7Port),
     EDGESTOCK_OPCUA_PORT: String(opts.opcuaPort),
     EDGESTOCK_GATEWAY_HTTP_PORT: String(opts.gatewayHttpPort),
+    EDGESTOCK_DEVICE_MQTT_PORT: String(opts.deviceMqttPort),
     EDGESTOCK_CLOUD_DATA_DIR: resolve(dataDir, 'cloud'),
     EDGESTOCK_GATEWAY_DATA_DIR: resolve(dataDir, 'gw-cold-room-1'),
   };
@@ -71,6 +77,11 @@ export async function demoCommand(opts: DemoOptions): Promise<void> {
   start('opcua-sim', ['simulate', 'opcua', '--port', String(opts.opcuaPort), '--pki-dir', resolve(dataDir, 'opcua-sim', 'pki')]);
   const gateway = start('gateway', ['gateway', '--config', resolve(examples, 'demo-plant.yaml')]);
   await waitForHttp(`http://127.0.0.1:${opts.gatewayHttpPort}/health`, gateway, 60_000);
+  const deviceBroker = `mqtt://127.0.0.1:${opts.deviceMqttPort}`;
+  start('scanners', [
+    'simulate', 'scanners', '--url', deviceBroker, '--devices', demoScanners.join(','),
+    '--catalog', resolve(examples, 'demo-plant.master-data.yaml'), '--rate', String(demoScansPerSecondPerDevice),
+  ]);
   print('');
   print(`  edgestock demo plant is running`);
   print(`  Admin UI:        ${adminUrl}   (cold room 1: shelves B10-B17, live temperatures; press hall; weld cell)`);
@@ -78,6 +89,8 @@ export async function demoCommand(opts: DemoOptions): Promise<void> {
   print(`  Cloud API:       ${adminUrl}/api/telemetry/latest`);
   print(`  Gateway health:  http://127.0.0.1:${opts.gatewayHttpPort}/health  metrics: /metrics`);
   print(`  MQTT (embedded): mqtt://127.0.0.1:${opts.mqttPort}   Modbus simulator: 127.0.0.1:${opts.modbusPort}   S7 PLC simulator: 127.0.0.1:${opts.s7Port}`);
+  print(`  Device broker:   ${deviceBroker}   (scanners log in as pda-01 / pda-01-demo; pda-02, pda-03 alike)`);
+  print(`  Scanners:        pda-01 (op-anna), pda-02 (op-li), pda-03 (op-chen), ~${demoScansPerSecondPerDevice} scans/s each (scanner simulator)`);
   print(`  OPC UA server:   opc.tcp://127.0.0.1:${opts.opcuaPort}/edgestock/weld-cell   (weld-cell simulator)`);
   print(`  Ctrl-C stops everything.`);
   print('');
