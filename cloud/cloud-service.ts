@@ -1,11 +1,15 @@
 /**
- * The cloud core's composition root: store, broker, Sparkplug ingest and the admin web app.
+ * The cloud core's composition root: store, broker, Sparkplug ingest, rollout, rules, master data
+ * and the admin web app.
  * It composes; each part owns its own behaviour.
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { CloudConfig } from '../config/cloud-schema.ts';
+import type { LotRecord } from '../config/master-data-schema.ts';
+import { systemClock } from '../connectors/clock.ts';
+import { masterRecordsOf, readMasterDataFile } from '../config/master-data-file.ts';
 import { readServerTlsFiles } from '../config/read-tls-files.ts';
 import { readGlossaryFile, readRulePackFile } from '../config/rule-pack-file.ts';
 import { bootstrapAccounts } from './auth/bootstrap-accounts.ts';
@@ -13,8 +17,11 @@ import { openAuth } from './auth/open-auth.ts';
 import { startCloudBroker } from './broker/cloud-broker.ts';
 import { openEdgeEventStore } from './events/sqlite-edge-event-store.ts';
 import type { CredentialRotatedEvent } from './broker/gateway-credentials.ts';
+import { hashDevicePassword } from '../devices/device-credentials.ts';
 import { startSparkplugIngest } from './ingest/sparkplug-ingest.ts';
 import { openEdgeSessions } from './ingest/sqlite-edge-sessions.ts';
+import { openMasterData } from './masterdata/open-master-data.ts';
+import { openScans } from './scans/open-scans.ts';
 import { startEdgeLinkClient, type EdgeLinkClient } from './rollout/edge-link-client.ts';
 import { scenarioPermissionsOf } from './rollout/gateway-rollout.ts';
 import { openRollout } from './rollout/open-rollout.ts';
@@ -90,6 +97,33 @@ export async function startCloud({ config, logger, onCredentialRotated }: CloudO
       audit: auth.service.parts.audit,
     });
     closers.push(() => rules.close());
+    // Master data and the scanner device registry (cloud/masterdata, cloud/devices), kept on every
+    // gateway with scanning by masterdata.sync; seeded from masterData.seed on a first start.
+    const masterData = openMasterData(storeFile, {
+      link: () => edgeLink,
+      gateways: () => rollout.configs.gateways(),
+      logger: logger.child({ part: 'master-data' }),
+      audit: auth.service.parts.audit,
+    });
+    closers.push(() => masterData.close());
+    const masterDataSeed = config.masterData?.seed;
+    if (masterDataSeed) await masterData.seed(masterDataSeed, () => masterRecordsOf(readMasterDataFile(masterDataSeed), hashDevicePassword));
+    // Scan records (the 4D record of every scan.decision event), quarantine reconciliation, shelves'
+    // environment, lots' cold-chain evidence and maintenance tickets (cloud/scans).
+    const scans = openScans(storeFile, {
+      lotOf: (gtin, batch) => masterData.store.get('lot', `${gtin}/${batch}`)?.value,
+      locations: () => masterData.store.list('location').map((r) => r.value),
+      stockAt: (location) => masterData.store.list('stock').filter((r) => r.value.location === location).map((r) => ({ ...r.value, since: r.createdAt })),
+      telemetry: store,
+      activeBlocks: () => rules.blocks.list({ activeOnly: true }),
+      clock: systemClock,
+      logger: logger.child({ part: 'scans' }),
+    });
+    closers.push(() => scans.close());
+    masterData.store.onChange((changes) => {
+      for (const change of changes) if (change.kind === 'lot' && change.value) scans.onLotChanged(change.value as LotRecord);
+    });
+    masterData.setLastSeen((id) => scans.lastSeenOf(id));
     const edgeEvents = openEdgeEventStore(storeFile);
     closers.push(() => edgeEvents.close());
     edgeLink = await startEdgeLinkClient({
@@ -99,12 +133,14 @@ export async function startCloud({ config, logger, onCredentialRotated }: CloudO
       onConfigReport: (group, edge, report) => {
         rollout.rollout.onReport(group, edge, report);
         rules.onReport(group, edge, report);
+        masterData.sync.onReport(group, edge, report);
       },
       onEvent: (group, edge, event) => {
         const added = edgeEvents.events.add(group, edge, event, Date.now());
         // Every copy, not only the first: the consumers are idempotent, and a crash between
         // storing and consuming is made good by the gateway's replay.
         rules.onEvent(group, edge, event);
+        scans.onEvent(group, edge, event);
         return added;
       },
     });
@@ -121,6 +157,9 @@ export async function startCloud({ config, logger, onCredentialRotated }: CloudO
       rules: rules.routes,
       requisitions: rules.requisitions,
       locationBlocks: rules.blocks,
+      masterData: { store: masterData.store, gateways: () => masterData.sync.overview() },
+      devices: masterData.devices,
+      scans: scans.api,
       gatewayCredentials: { list: () => broker.listGateways(), rotate: (username) => broker.rotateGatewayCredential(username) },
     });
     const http = await startCloudHttp({

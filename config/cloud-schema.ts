@@ -88,6 +88,13 @@ export const cloudConfigSchema = z.strictObject({
     glossary: z.string().min(1),
     seedPack: z.string().min(1).optional(),
   }).optional(),
+  /**
+   * Master data (cloud/masterdata, issue 6): the `*.master-data.yaml` the store is seeded with on
+   * a first start (an empty store); later starts leave the store as it is. Relative to this file.
+   */
+  masterData: z.strictObject({
+    seed: z.string().regex(/\.master-data\.ya?ml$/, 'expected a *.master-data.yaml file').optional(),
+  }).optional(),
   /** Admin UI and API accounts (cloud/auth). */
   auth: z.strictObject({
     /** A login session ends after this many minutes without a request (and always 12 h after login). */

@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { migrate } from '../store/migrations.ts';
+import { cloudMigrations, migrate } from '../store/migrations.ts';
 import { adminFloor, defaultMatrix, isReadPermission, permissionIds, roleIds } from './permissions.ts';
 import { MatrixError, SqliteRoleMatrix } from './role-matrix.ts';
 
@@ -21,7 +21,22 @@ describe('the permission catalogue and the default matrix', () => {
 
   it('gives the admin everything and the operator no telemetry, no overrides', () => {
     expect(defaultMatrix.admin).toEqual(permissionIds);
-    expect(defaultMatrix.warehouse_operator).toEqual(['scans.perform']);
+    expect(defaultMatrix.warehouse_operator).toEqual(['scans.perform', 'inventory.read']);
+  });
+
+  it('grants inventory.read and masterdata.manage on a matrix an admin edited before migration 010, keeping the edits', () => {
+    const db = new Database(':memory:');
+    migrate(db, cloudMigrations.filter((m) => m.version < 10));
+    db.prepare("DELETE FROM role_permission WHERE role = 'sales' AND permission = 'override.force_ship_near_expiry'").run();
+    db.prepare("INSERT INTO role_permission VALUES ('warehouse_operator', 'telemetry.read')").run();
+    migrate(db);
+    const matrix = new SqliteRoleMatrix(db).get();
+    for (const role of ['admin', 'auditor', 'warehouse_operator', 'plant_engineer', 'sales', 'purchasing'] as const) expect(matrix[role], role).toContain('inventory.read');
+    for (const role of ['process_expert', 'finance'] as const) expect(matrix[role], role).not.toContain('inventory.read');
+    expect(Object.entries(matrix).filter(([, ids]) => ids.includes('masterdata.manage')).map(([role]) => role).sort()).toEqual(['admin', 'plant_engineer']);
+    expect(matrix.sales).not.toContain('override.force_ship_near_expiry');
+    expect(matrix.warehouse_operator).toEqual(['telemetry.read', 'scans.perform', 'inventory.read']);
+    db.close();
   });
 
   it('separates releasing rules from approving them for production', () => {

@@ -1,7 +1,8 @@
 /**
  * The permission catalogue and the roles, as data. A route names the one permission it needs
  * (cloud/web/access-control.ts); which role holds which permission is a matrix stored in SQLite,
- * seeded from `defaultMatrix` by migration 003 and edited by an admin through PUT /api/permissions.
+ * seeded from `defaultMatrix` by migration 003 (010 adds inventory.read and masterdata.manage) and
+ * edited by an admin through PUT /api/permissions.
  */
 
 /** Every permission id with what it allows; the UI shows these descriptions. */
@@ -18,6 +19,8 @@ export const permissionCatalogue = {
   'scans.perform': 'Book scans: put-away, picking, counting.',
   'override.force_ship_near_expiry': 'Ship a lot that is inside its near-expiry window.',
   'override.putaway_on_alarm_shelf': 'Put stock away on a shelf whose environment is in alarm.',
+  'inventory.read': 'See stock, lots, shelves and their environment, master data and scans.',
+  'masterdata.manage': 'Change master data (categories, items, lots, locations, operators, stock) and quarantine or release lots.',
   'purchasing.manage': 'Create and approve purchase requisitions and orders.',
   'sales.manage': 'Create and change sales orders and reservations.',
   'finance.manage': 'Post and approve financial documents.',
@@ -60,12 +63,12 @@ export const defaultMatrix: Readonly<Record<RoleId, readonly PermissionId[]>> = 
   admin: permissionIds,
   plant_engineer: [
     'telemetry.read', 'connectors.manage', 'devices.manage', 'tags.write', 'rules.test',
-    'rules.release.production.approve', 'override.putaway_on_alarm_shelf',
+    'rules.release.production.approve', 'override.putaway_on_alarm_shelf', 'inventory.read', 'masterdata.manage',
   ],
   process_expert: ['telemetry.read', 'rules.edit', 'rules.test', 'rules.release.sandbox', 'rules.release.grey'],
-  warehouse_operator: ['scans.perform'],
-  purchasing: ['purchasing.manage'],
-  sales: ['sales.manage', 'override.force_ship_near_expiry'],
+  warehouse_operator: ['scans.perform', 'inventory.read'],
+  purchasing: ['purchasing.manage', 'inventory.read'],
+  sales: ['sales.manage', 'override.force_ship_near_expiry', 'inventory.read'],
   finance: ['finance.manage'],
   auditor: permissionIds.filter(isReadPermission),
 });

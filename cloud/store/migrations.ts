@@ -12,6 +12,8 @@ import { gatewayConfigs006 } from './migrations/006-gateway-configs.ts';
 import { edgeSessions007 } from './migrations/007-edge-sessions.ts';
 import { edgeEvents008 } from './migrations/008-edge-events.ts';
 import { rulePacks009 } from './migrations/009-rule-packs.ts';
+import { masterData010 } from './migrations/010-master-data.ts';
+import { scans011 } from './migrations/011-scans.ts';
 
 export interface Migration {
   /** 1, 2, 3, ... in the order they must run; never reused. */
@@ -22,7 +24,7 @@ export interface Migration {
 }
 
 /** Every migration of the cloud store, oldest first. */
-export const cloudMigrations: readonly Migration[] = [telemetry001, sampleError002, accounts003, auditLog004, gatewayCredentials005, gatewayConfigs006, edgeSessions007, edgeEvents008, rulePacks009];
+export const cloudMigrations: readonly Migration[] = [telemetry001, sampleError002, accounts003, auditLog004, gatewayCredentials005, gatewayConfigs006, edgeSessions007, edgeEvents008, rulePacks009, masterData010, scans011];
 
 export class MigrationError extends Error {
   constructor(message: string) {

@@ -7,6 +7,7 @@ import cookie from '@fastify/cookie';
 import helmet from '@fastify/helmet';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { AuthService } from '../auth/auth-service.ts';
+import type { DeviceRegistry } from '../devices/device-registry.ts';
 import type { EdgeEventStore } from '../events/edge-event-store.ts';
 import type { EdgeSessionsView } from '../ingest/edge-sessions.ts';
 import type { LocationBlocks } from '../inventory/location-blocks.ts';
@@ -22,11 +23,15 @@ import { bodyStrictValidatorFactory } from './request-validators.ts';
 import { adminPageRoute } from './routes/admin-page.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { connectorSchemaRoute } from './routes/connector-schema.ts';
+import { deviceRoutes } from './routes/devices.ts';
+import { scanRoutes } from './routes/scans.ts';
+import type { ScansApi } from '../scans/open-scans.ts';
 import { gatewayCredentialRoutes, type GatewayCredentialAdmin } from './routes/gateway-credentials.ts';
 import { gatewayEventRoutes } from './routes/gateway-events.ts';
 import { gatewaySessionRoutes } from './routes/gateway-sessions.ts';
 import { gatewayRoutes } from './routes/gateways.ts';
 import { healthRoute, type HealthInfo } from './routes/health.ts';
+import { masterDataRoutes, type MasterDataApi } from './routes/master-data.ts';
 import { openApiRoute } from './routes/openapi.ts';
 import { permissionRoutes } from './routes/permissions.ts';
 import { ruleRoutes } from './routes/rules.ts';
@@ -92,11 +97,17 @@ export interface CloudAppOptions {
   requisitions?: SparePartRequisitions;
   /** Location blocks set by rules (cloud/inventory); without, none. */
   locationBlocks?: LocationBlocks;
+  /** Master data and its sync to gateways (cloud/masterdata); without, its routes are not registered. */
+  masterData?: MasterDataApi;
+  /** The scanner device registry (cloud/devices); without, its routes are not registered. */
+  devices?: DeviceRegistry;
+  /** Scans, shelves, cold-chain evidence, maintenance tickets (cloud/scans); without, lists are empty. */
+  scans?: ScansApi;
 }
 
 export function buildCloudApp({
   store, auth, logger, secureCookies = true, health = () => ({}), monotonicMs = () => performance.now(), gatewayCredentials, rollout, sessions, events,
-  rules, requisitions, locationBlocks,
+  rules, requisitions, locationBlocks, masterData, devices, scans,
 }: CloudAppOptions): FastifyInstance {
   const app = Fastify({
     loggerInstance: logger,
@@ -141,6 +152,9 @@ export function buildCloudApp({
   app.register(gatewayEventRoutes, { events });
   app.register(ruleRoutes, { rules, audit: auth.parts.audit });
   app.register(ruleEffectRoutes, { requisitions, blocks: locationBlocks });
+  if (masterData) app.register(masterDataRoutes, { masterData, audit: auth.parts.audit });
+  if (devices) app.register(deviceRoutes, { devices, audit: auth.parts.audit });
+  app.register(scanRoutes, { scans });
   app.register(gatewaySessionRoutes, { store, sessions });
   app.register(telemetryLatestRoute, { store, sessions });
   app.register(telemetryHistoryRoute, { store });

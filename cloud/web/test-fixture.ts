@@ -50,6 +50,9 @@ export interface TestCloudOptions {
   announce?: (text: string) => void;
   health?: CloudAppOptions['health'];
   gatewayCredentials?: CloudAppOptions['gatewayCredentials'];
+  masterData?: CloudAppOptions['masterData'];
+  devices?: CloudAppOptions['devices'];
+  scans?: CloudAppOptions['scans'];
   /** Called before app.ready(), e.g. to register an extra route. */
   beforeReady?: (app: FastifyInstance) => void;
 }
@@ -67,7 +70,7 @@ export async function openTestCloud(options: TestCloudOptions = {}): Promise<Tes
   const rollout = openRollout(file, { link: () => undefined, logger: pino({ level: 'silent' }) });
   const app = buildCloudApp({
     store, auth: auth.service, logger: options.logger ?? pino({ level: 'silent' }), secureCookies, health: options.health,
-    gatewayCredentials: options.gatewayCredentials, rollout: rollout.rollout,
+    gatewayCredentials: options.gatewayCredentials, rollout: rollout.rollout, masterData: options.masterData, devices: options.devices, scans: options.scans,
   });
   options.beforeReady?.(app);
   await app.ready();

@@ -19,7 +19,7 @@ describe('log in, who am I, log out', () => {
     expect(me.statusCode).toBe(200);
     expect(me.json()).toMatchObject({
       username: 'auditor', role: 'auditor', via: 'session', mustChangePassword: false,
-      permissions: ['telemetry.read', 'audit.read', 'users.read'], csrfToken: auditor.csrfToken,
+      permissions: ['telemetry.read', 'inventory.read', 'audit.read', 'users.read'], csrfToken: auditor.csrfToken,
     });
     const out = await auditor.inject({ method: 'DELETE', url: '/api/session' });
     expect(out.statusCode).toBe(204);

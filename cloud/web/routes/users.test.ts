@@ -38,7 +38,7 @@ describe('PATCH /api/users/:username', () => {
     const denied = await engineer.inject({ method: 'GET', url: '/api/gateways/credentials' });
     expect(denied.statusCode).toBe(403);
     expect(denied.json().message).toContain('role "auditor" does not hold "devices.manage"');
-    expect((await engineer.inject({ method: 'GET', url: '/api/session' })).json()).toMatchObject({ role: 'auditor', permissions: ['telemetry.read', 'audit.read', 'users.read'] });
+    expect((await engineer.inject({ method: 'GET', url: '/api/session' })).json()).toMatchObject({ role: 'auditor', permissions: ['telemetry.read', 'inventory.read', 'audit.read', 'users.read'] });
 
     expect(lastAudit(c, 'user.update')).toMatchObject({
       actor: 'admin', actorKind: 'user', outcome: 'success', target: 'engineer',

@@ -1,5 +1,6 @@
 // The admin page's entry: who is logged in, the top bar (user, role, log out), the navigation
-// limited to what the role may see, and the screen the path names.
+// limited to what the role may see, and the screen the path names. The scanning screens live in
+// the hash of / (/#/scans): the server serves the page at the paths it lists in admin-page.ts.
 import { api, loadSession, toLogin } from './api.js';
 import { setText } from './dom.js';
 
@@ -13,7 +14,19 @@ const SCREENS = {
   '/users': { id: 'users', title: 'users', permission: 'users.read', load: (me) => import('./users-screen.js').then((m) => m.startUsers(me)) },
   '/gateway-credentials': { id: 'gateway-credentials', title: 'gateway credentials', permission: 'devices.manage', load: () => import('./gateway-credentials-screen.js').then((m) => m.startGatewayCredentials()) },
   '/rules': { id: 'rules', title: 'rules', permission: null, load: (me) => import('./rules-screen.js').then((m) => m.startRules(me)) },
+  '/#/scans': { id: 'scans', title: 'scans', permission: 'inventory.read', load: () => import('./scans-screen.js').then((m) => m.startScans()) },
+  '/#/shelves': { id: 'shelves', title: 'shelves', permission: 'inventory.read', load: () => import('./shelves-screen.js').then((m) => m.startShelves()) },
+  '/#/lots': { id: 'lots', title: 'lots', permission: 'inventory.read', load: (me) => import('./lots-screen.js').then((m) => m.startLots(me)) },
+  '/#/devices': { id: 'devices', title: 'devices', permission: 'devices.manage', load: () => import('./devices-screen.js').then((m) => m.startDevices()) },
 };
+
+/** The screen's key: the path, or /#/<screen> for a screen in the hash of /. */
+const routeOf = (url) => (url.pathname === '/' && url.hash.startsWith('#/') ? `/${url.hash}` : url.pathname);
+const route = routeOf(location);
+// Between screens in the hash only the hash changes: load the page again for the new screen.
+addEventListener('hashchange', () => {
+  if (routeOf(location) !== route) location.reload();
+});
 
 const me = await loadSession();
 const may = (screen) => screen.permission === null || me.permissions.includes(screen.permission);
@@ -30,10 +43,10 @@ document.getElementById('logout').addEventListener('click', async () => {
 for (const link of document.querySelectorAll('#main-nav a')) {
   const screen = SCREENS[link.getAttribute('href')];
   link.hidden = !may(screen);
-  if (link.getAttribute('href') === location.pathname) link.setAttribute('aria-current', 'page');
+  if (link.getAttribute('href') === route) link.setAttribute('aria-current', 'page');
 }
 
-const current = SCREENS[location.pathname] ?? SCREENS['/'];
+const current = SCREENS[route] ?? SCREENS['/'];
 if (!may(current)) {
   // e.g. an operator opening / without telemetry.read: go to the first screen the role has
   const [path] = Object.entries(SCREENS).find(([, screen]) => may(screen));

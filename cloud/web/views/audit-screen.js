@@ -9,6 +9,7 @@ export const AUDIT_ACTIONS = [
   'permissions.update', 'user.create', 'user.bootstrap', 'user.update', 'user.password_reset', 'gateway.credential.rotate',
   'gateway.config.push', 'gateway.config.rollback', 'gateway.certificate.trust', 'tag.write',
   'rules.pack.create', 'rules.pack.shadow', 'rules.pack.promote', 'rules.pack.rollback',
+  'masterdata.seed', 'masterdata.put', 'masterdata.delete', 'lot.quarantine', 'lot.release', 'device.create', 'device.rotate', 'device.update',
 ];
 
 const form = document.getElementById('audit-filter');
