@@ -34,11 +34,11 @@ afterAll(async () => {
 
 describe('edgestock demo', () => {
   it('shows live shelf temperatures at the admin API within 60 s and stops cleanly on SIGTERM', async () => {
-    const ports = { http: await freePort(), mqtt: await freePort(), modbus: await freePort(), s7: await freePort(), opcua: await freePort(), gateway: await freePort() };
+    const ports = { http: await freePort(), mqtt: await freePort(), modbus: await freePort(), s7: await freePort(), opcua: await freePort(), gateway: await freePort(), devices: await freePort() };
     const started = Date.now();
     demo = startChildPart('demo', [
       'demo', '--http-port', String(ports.http), '--mqtt-port', String(ports.mqtt), '--modbus-port', String(ports.modbus), '--s7-port', String(ports.s7),
-      '--opcua-port', String(ports.opcua), '--gateway-http-port', String(ports.gateway), '--data-dir', dataDir,
+      '--opcua-port', String(ports.opcua), '--gateway-http-port', String(ports.gateway), '--device-mqtt-port', String(ports.devices), '--data-dir', dataDir,
     ], { ...process.env, EDGESTOCK_LOG_LEVEL: 'info' }, (line) => output.push(line));
 
     const api = `http://127.0.0.1:${ports.http}`;
@@ -89,6 +89,20 @@ describe('edgestock demo', () => {
       return latest[0] && latest[0].ts > first ? true : undefined;
     }, { timeoutMs: 15_000 });
     expect(output.join('\n')).toContain(`Admin UI:        ${api}`);
+
+    // The demo's three PDAs scan at the gateway's device broker; each decision's event reaches the cloud.
+    const scans = await waitFor('scans of the demo PDAs in /api/scans', async () => {
+      const { scans: rows } = await getJson<{ scans: Array<{ device: string; verdict: string; edge: string; prompt: { en: string; zh: string } }> }>('/api/scans?limit=200');
+      return new Set(rows.map((r) => r.device)).size === 3 ? rows : undefined;
+    }, { timeoutMs: 60_000, intervalMs: 1000 }).catch((err: Error) => {
+      throw new Error(`${err.message}\n--- demo output ---\n${output.slice(-60).join('\n')}`);
+    });
+    expect(new Set(scans.map((r) => r.device))).toEqual(new Set(['pda-01', 'pda-02', 'pda-03']));
+    for (const r of scans) {
+      expect(r.edge).toBe('gw-cold-room-1');
+      expect(['allow', 'warn', 'block']).toContain(r.verdict);
+      expect(r.prompt.zh.length).toBeGreaterThan(0);
+    }
 
     // In Chromium, the admin page shows the simulator's sample counter moving, through every real part.
     const browser = await launchChromium();

@@ -34,10 +34,10 @@ const withOutput = (err: Error) => new Error(`${err.message}\n--- demo output --
 
 describe('the demo plant runs the rule library', () => {
   it('requisitions an electrode cap at G1 weld 1247 and blocks put-away at B12 after 5 minutes out of range', async () => {
-    const ports = { http: await freePort(), mqtt: await freePort(), modbus: await freePort(), s7: await freePort(), opcua: await freePort(), gateway: await freePort() };
+    const ports = { http: await freePort(), mqtt: await freePort(), modbus: await freePort(), s7: await freePort(), opcua: await freePort(), gateway: await freePort(), devices: await freePort() };
     demo = startChildPart('demo', [
       'demo', '--http-port', String(ports.http), '--mqtt-port', String(ports.mqtt), '--modbus-port', String(ports.modbus), '--s7-port', String(ports.s7),
-      '--opcua-port', String(ports.opcua), '--gateway-http-port', String(ports.gateway), '--data-dir', dataDir,
+      '--opcua-port', String(ports.opcua), '--gateway-http-port', String(ports.gateway), '--device-mqtt-port', String(ports.devices), '--data-dir', dataDir,
     ], { ...process.env, EDGESTOCK_LOG_LEVEL: 'info' }, (line) => output.push(line));
     const api = `http://127.0.0.1:${ports.http}`;
     const auditor = cloudClient(api, 'auditor');
