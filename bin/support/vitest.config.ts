@@ -1,7 +1,8 @@
 /**
  * The test runner's config (`npm test` passes it with --config). Only one thing is set: the order
  * files start in. On a fresh clone vitest has no timings cached and would start the system tests
- * (real processes, minutes each; rules-demo alone runs the cold-chain rule's full 5 minutes) in no
+ * (real processes, minutes each; scan-offline keeps the cloud away for 5 minutes and rules-demo runs
+ * the cold-chain rule's full 5 minutes) in no
  * particular order, leaving the longest to run alone at the end. Starting them first lets the
  * short files fill the other core meanwhile.
  */
@@ -10,7 +11,7 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node';
 import { defineConfig } from 'vitest/config';
 
 /** Longest first; any other bin/system test follows these, then every other file. */
-const slowest = ['rules-demo', 'broker-outage', 'simulator-restarts', 'host-outage', 'gateway-kill9', 'crash-recovery', 'demo'];
+const slowest = ['scan-offline', 'rules-demo', 'broker-outage', 'simulator-restarts', 'host-outage', 'gateway-kill9', 'crash-recovery', 'demo'];
 
 function rank(moduleId: string): number {
   const match = /bin\/system\/([^/]+)\.test\.ts$/.exec(moduleId);
