@@ -118,7 +118,7 @@ describe('scan decider: item, lot and location', () => {
   it('warns when the label\'s expiry (17) disagrees with master data, naming both dates, and decides on master data', async () => {
     const outcome = await world().decide({ op: 'putaway', code: label({ ...lots.good, expiry: dayFromT0(130) }), location: 'B13' });
     expect(outcome.decision.verdict).toBe('warn');
-    expect(message(outcome, 'UNKNOWN_LOT')).toContain(`says expiry ${dayFromT0(130)}, master data says ${lots.good.expiry}`);
+    expect(message(outcome, 'EXPIRY_MISMATCH')).toContain(`says expiry ${dayFromT0(130)}, master data says ${lots.good.expiry}`);
     expect(outcome.decision.lot).toMatchObject({ expiry: lots.good.expiry, daysLeft: 100 });
   });
 
@@ -397,6 +397,8 @@ describe('scan decider: the answer', () => {
       OVERRIDE_APPLIED: { override: 'force_ship_near_expiry', operator: 'op-sam', roles: ['sales'], batch: 'M1', daysLeft: 9 },
       OVERRIDE_REFUSED: { override: 'putaway_on_alarm_shelf', roles: ['warehouse_operator'], holders: ['plant_engineer'] },
       RULE: { ruleId: 'r1', kind: 'recommend', detail: { recommendation: 'check-label' } },
+      EXPIRY_MISMATCH: { batch: 'M1', labelExpiry: '2026-03-01', masterExpiry: '2026-02-01' },
+      NOT_RECORDED: { cause: 'store-refused' },
     };
     for (const code of reasonCodes) {
       const prompt = (scanPrompts[code] as (args: unknown) => Prompt)(samples[code]);

@@ -289,7 +289,7 @@ export function createScanDecider(options: ScanDeciderOptions): ScanDecider {
         scanPrompts.UNKNOWN_LOT(op === 'receive' ? { kind: 'new', batch, item: item.name } : { kind: 'unknown', batch, item: item.name, op }));
     }
     if (lot && code.expiry !== undefined && code.expiry !== lot.expiry) {
-      add(scene, 'UNKNOWN_LOT', 'warn', scanPrompts.UNKNOWN_LOT({ kind: 'expiry-mismatch', batch: lot.batch, labelExpiry: code.expiry, masterExpiry: lot.expiry }));
+      add(scene, 'EXPIRY_MISMATCH', 'warn', scanPrompts.EXPIRY_MISMATCH({ batch: lot.batch, labelExpiry: code.expiry, masterExpiry: lot.expiry }));
     }
     checkQuantity(scene, item, code.qty);
     const expiry = lot?.expiry ?? code.expiry;

@@ -127,11 +127,16 @@ export const scanPrompts = {
         zh: `未知批次${a.batch}（${a.item}）：主数据中没有此批次，不能${opZh[a.op]}。请核对标签，先办理收货。`,
       };
     }
-    return {
-      en: `The label of lot ${a.batch} says expiry ${a.labelExpiry}, master data says ${a.masterExpiry}: master data is used; report the label to QA.`,
-      zh: `批次${a.batch}标签上的有效期为${a.labelExpiry}，主数据为${a.masterExpiry}：以主数据为准，请将标签问题报告质检。`,
-    };
+    return scanPrompts.EXPIRY_MISMATCH(a);
   },
+  EXPIRY_MISMATCH: (a: { batch: string; labelExpiry: string; masterExpiry: string }): Prompt => ({
+    en: `The label of lot ${a.batch} says expiry ${a.labelExpiry}, master data says ${a.masterExpiry}: master data is used; report the label to QA.`,
+    zh: `批次${a.batch}标签上的有效期为${a.labelExpiry}，主数据为${a.masterExpiry}：以主数据为准，请将标签问题报告质检。`,
+  }),
+  NOT_RECORDED: (a: { cause: 'undecided' | 'store-refused' }): Prompt => ({
+    en: `Not booked: the gateway ${a.cause === 'undecided' ? 'could not decide this scan' : 'cannot record scans (its event store refused the write)'}. Stop and call the supervisor; scan again when it is fixed.`,
+    zh: `未记账：网关${a.cause === 'undecided' ? '无法判定此次扫描' : '无法记录扫描（事件存储拒绝写入）'}。请停止作业并联系主管，修复后重新扫描。`,
+  }),
   UNKNOWN_LOCATION: (a: { location: string }): Prompt => ({
     en: `Unknown location ${a.location}: not in master data. Scan the shelf label again.`,
     zh: `未知货位${a.location}：主数据中没有该货位。请重新扫描货位标签。`,

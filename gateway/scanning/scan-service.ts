@@ -105,14 +105,12 @@ export function scanEventId(deviceId: string, scanId: string): string {
   return id.length <= 128 ? id : `scan-h-${createHash('sha256').update(`${deviceId}/${scanId}`).digest('hex')}`;
 }
 
+const NOT_DECIDED = 'the gateway could not decide this scan';
+
 /** A block decision for a scan the gateway could not take (bad payload, store failure). */
-function blockOf(scanId: string, code: 'BAD_PAYLOAD' | 'RULE', problem: string, now: number): Decision {
-  const prompt = code === 'BAD_PAYLOAD'
-    ? scanPrompts.BAD_PAYLOAD({ problem })
-    : {
-      en: `Not booked: the gateway cannot record scans (${problem}). Stop and call the supervisor; scan again when it is fixed.`,
-      zh: `未记账：网关无法记录扫描（${problem}）。请停止作业并联系主管，修复后重新扫描。`,
-    };
+function blockOf(scanId: string, code: 'BAD_PAYLOAD' | 'NOT_RECORDED', problem: string, now: number): Decision {
+  const prompt = code === 'BAD_PAYLOAD' ? scanPrompts.BAD_PAYLOAD({ problem })
+    : scanPrompts.NOT_RECORDED({ cause: problem === NOT_DECIDED ? 'undecided' : 'store-refused' });
   return { scanId, verdict: 'block', reasons: [{ code, message: prompt.en }], prompt, signal: 'vibrate', decidedAt: now };
 }
 
@@ -255,7 +253,7 @@ export function createScanService(options: ScanServiceOptions): ScanService {
       // The decider reports findings as reasons; throwing is a bug, not the scan's fault.
       logger.error({ err: error, device: deviceId, scanId: scan.scanId }, 'the scan decider threw (a bug)');
       counts.notRecorded++;
-      return send(deviceId, blockOf(scan.scanId, 'RULE', 'the gateway could not decide this scan', clock.now()), receivedAt);
+      return send(deviceId, blockOf(scan.scanId, 'NOT_RECORDED', NOT_DECIDED, clock.now()), receivedAt);
     }
     const body: ScanDecisionEventBody = {
       device: deviceId, scan, decision: outcome.decision, masterDataVersion: options.masterDataVersion(), offline: options.offline(),
@@ -266,7 +264,7 @@ export function createScanService(options: ScanServiceOptions): ScanService {
     } catch (error) {
       counts.notRecorded++;
       logger.error({ err: error, device: deviceId, scanId: scan.scanId }, 'cannot record a scan event; the scan is answered with a block');
-      return send(deviceId, blockOf(scan.scanId, 'RULE', 'its event store refused the write', clock.now()), receivedAt);
+      return send(deviceId, blockOf(scan.scanId, 'NOT_RECORDED', 'its event store refused the write', clock.now()), receivedAt);
     }
     counts.recorded++;
     const remembered = { text: JSON.stringify(outcome.decision), verdict: outcome.decision.verdict };
