@@ -232,5 +232,5 @@ describe('scanning while the cloud is away, with real processes', () => {
       expect(blocked.reasons.map((r) => r.code)).toContain('QUARANTINED');
       await Promise.all(clients.map((c) => c.endAsync()));
     });
-  });
+  }, 12 * 60_000);
 });
