@@ -30,7 +30,6 @@ import { pushedConfigPath, readPushedConfig, writePushedConfig } from './pushed-
 import { ScenarioPermissionStore } from './scenario-permissions.ts';
 import { openRulesRuntime, type RulesRuntime } from './rules/open-rules-runtime.ts';
 import { openScanStation, type ScanningStats, type ScanStation } from './devices/scan-station.ts';
-import type { MasterDataCache } from './master-data/master-data-cache.ts';
 import type { RulesHealth, RulesHost } from './rules/rules-host.ts';
 import { createConnector, describeDevice, knownProtocols, protocolEntry } from './connector-factory.ts';
 import { buildHealthApp, type HealthReport } from './http/health-api.ts';
@@ -221,7 +220,15 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
         return outcome;
       },
       scenarioPermissions,
-      ...(scanning ? { masterData: announcingSyncs(scanning.masterData, () => commands.announceConfig()) } : {}),
+      ...(scanning ? {
+        masterData: {
+          applySync: (args: unknown) => {
+            const outcome = scanning.masterData.applySync(args);
+            if (outcome.ok) commands.announceConfig(); // the cloud hears the version it now holds
+            return outcome;
+          },
+        },
+      } : {}),
       pkiDir,
       clock,
     }),
@@ -365,25 +372,6 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   };
 }
 
-/**
- * The cache as the command handlers get it: an applied `masterdata.sync` is announced in a config
- * report at once (its `masterData.version`), even a chunk that changed no record.
- */
-function announcingSyncs(cache: MasterDataCache, announce: () => void): MasterDataCache {
-  return new Proxy(cache, {
-    get(target, property) {
-      if (property === 'applySync') {
-        return (args: unknown) => {
-          const outcome = target.applySync(args);
-          if (outcome.ok) announce();
-          return outcome;
-        };
-      }
-      const value: unknown = Reflect.get(target, property, target);
-      return typeof value === 'function' ? value.bind(target) : value;
-    },
-  });
-}
 
 /** The connectors to run: the last pushed list when there is a valid one, else the site file's. */
 function pushedConnectorsOrFile(config: SiteConfig, logger: Logger): { version: number; source: 'file' | 'pushed'; connectors: ConnectorConfig[] } {

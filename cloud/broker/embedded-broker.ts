@@ -3,10 +3,9 @@
  * Every client logs in with a credential the injected verifier knows; a gateway is then held to
  * its own topics (gateway-acl.ts). Access policy is aedes hooks. Plain MQTT, MQTTS or both.
  */
-import { createServer, type Server, type Socket } from 'node:net';
-import { createServer as createTlsServer } from 'node:tls';
-import type { AedesOptions, AuthenticateError, Client } from 'aedes';
+import type { AedesOptions, Client } from 'aedes';
 import type { Logger } from 'pino';
+import { CONNACK, connackRefusal, serveBroker } from '../../connectors/mqtt/broker-listeners.ts';
 import type { BrokerAccount, CredentialVerifier } from './broker-account.ts';
 import { compileGatewayAcl, type GatewayAcl } from './gateway-acl.ts';
 
@@ -59,32 +58,10 @@ export interface EmbeddedBroker {
   close(): Promise<void>;
 }
 
-/** MQTT 3.1.1 CONNACK return codes [MQTT-3.2.2-3]. */
-const BAD_USERNAME_OR_PASSWORD = 4;
-const NOT_AUTHORIZED = 5;
-
 interface Session {
   account: BrokerAccount;
   /** undefined for services: they may do everything. */
   acl: GatewayAcl | undefined;
-}
-
-function refusal(message: string, returnCode: number): AuthenticateError {
-  const error = new Error(message) as AuthenticateError;
-  error.returnCode = returnCode;
-  return error;
-}
-
-async function listen(server: Server, port: number, host: string): Promise<number> {
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const address = server.address();
-  return typeof address === 'object' && address ? address.port : port;
 }
 
 export async function startEmbeddedBroker({ host, port, tls, credentials, logger }: EmbeddedBrokerOptions): Promise<EmbeddedBroker> {
@@ -106,7 +83,7 @@ export async function startEmbeddedBroker({ host, port, tls, credentials, logger
       if (!account) {
         counts.authFailures++;
         logger.warn({ clientId: client.id, username }, 'MQTT login refused: bad username or password');
-        done(refusal('Bad username or password', BAD_USERNAME_OR_PASSWORD), null);
+        done(connackRefusal('Bad username or password', CONNACK.BAD_USERNAME_OR_PASSWORD), null);
         return;
       }
       const acl = account.role === 'gateway' ? compileGatewayAcl(account) : undefined;
@@ -117,7 +94,7 @@ export async function startEmbeddedBroker({ host, port, tls, credentials, logger
         counts.authFailures++;
         counts.publishRefusals++;
         logger.warn({ clientId: client.id, username, topic: willTopic }, 'MQTT login refused: the Will topic is outside this gateway\'s topics');
-        done(refusal('Not authorized: Will topic', NOT_AUTHORIZED), null);
+        done(connackRefusal('Not authorized: Will topic', CONNACK.NOT_AUTHORIZED), null);
         return;
       }
       sessions.set(client, { account, acl });
@@ -130,7 +107,7 @@ export async function startEmbeddedBroker({ host, port, tls, credentials, logger
     }, (error: unknown) => {
       counts.authFailures++;
       logger.error({ err: error, clientId: client.id, username }, 'MQTT login failed: credential check error');
-      done(refusal('Server unavailable', 3), null);
+      done(connackRefusal('Server unavailable', CONNACK.SERVER_UNAVAILABLE), null);
     });
   };
 
@@ -179,41 +156,13 @@ export async function startEmbeddedBroker({ host, port, tls, credentials, logger
     if (session) clientsByUser.get(session.account.username)?.delete(client);
   });
 
-  const sockets = new Set<Socket>();
-  const track = (socket: Socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-    socket.on('error', () => {}); // reported by aedes as a client error; must not crash us
-    broker.handle(socket);
-  };
-  const servers: Server[] = [];
-  // Nagle's algorithm adds tens of ms per message at low rates (TOOLCHAIN.md); turn it off.
-  const plainServer = port === undefined ? undefined : createServer({ noDelay: true }, track);
-  const tlsServer = tls === undefined ? undefined : createTlsServer({ cert: tls.cert, key: tls.key, noDelay: true }, track);
-  tlsServer?.on('tlsClientError', (error, socket) => {
-    counts.tlsHandshakeFailures++;
-    logger.warn({ err: error, remoteAddress: socket.remoteAddress }, 'MQTTS handshake failed');
+  // Nagle's algorithm adds tens of ms per message at low rates (TOOLCHAIN.md); the listeners turn it off.
+  const listeners = await serveBroker(broker, {
+    host, port, tls, logger, label: 'MQTT', onTlsHandshakeFailure: () => { counts.tlsHandshakeFailures++; },
   });
+  const actualPort = listeners.port;
+  const actualTlsPort = listeners.tlsPort;
 
-  let actualPort: number | undefined;
-  let actualTlsPort: number | undefined;
-  try {
-    if (plainServer) {
-      actualPort = await listen(plainServer, port!, host);
-      servers.push(plainServer);
-    }
-    if (tlsServer) {
-      actualTlsPort = await listen(tlsServer, tls!.port, tls!.host ?? host);
-      servers.push(tlsServer);
-    }
-  } catch (error) {
-    await Promise.all(servers.map((server) => new Promise<void>((resolve) => server.close(() => resolve()))));
-    await new Promise<void>((resolve) => broker.close(() => resolve()));
-    throw error;
-  }
-  for (const server of servers) server.on('error', (error) => logger.error({ err: error }, 'MQTT listener error'));
-
-  let closing: Promise<void> | undefined;
   return {
     port: actualPort,
     tlsPort: actualTlsPort,
@@ -225,15 +174,6 @@ export async function startEmbeddedBroker({ host, port, tls, credentials, logger
       for (const client of clients) client.close();
       return clients.size;
     },
-    close() {
-      closing ??= (async () => {
-        const serversClosed = Promise.all(servers.map((server) => new Promise<void>((resolve) => server.close(() => resolve()))));
-        await new Promise<void>((resolve) => broker.close(() => resolve()));
-        // Connections that never completed CONNECT are not aedes clients; end them too.
-        for (const socket of sockets) socket.destroy();
-        await serversClosed;
-      })();
-      return closing;
-    },
+    close: () => listeners.close(),
   };
 }

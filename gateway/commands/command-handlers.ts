@@ -35,7 +35,7 @@ export interface CommandHandlerDeps {
   applyRules(args: RulesApplyArgs): Promise<{ ok: true; report: RulesReport } | { ok: false; problems: CommandProblem[] }>;
   scenarioPermissions: ScenarioPermissionStore;
   /** The offline master-data cache `masterdata.sync` fills; absent when the site config has no scanning section. */
-  masterData?: MasterDataCache;
+  masterData?: Pick<MasterDataCache, 'applySync'>;
   pkiDir: string;
   clock: Clock;
   /** How long a one-off connector may take to link up; default 5 s. */

@@ -10,10 +10,9 @@
  * record changes (disconnectDevice forgets it).
  */
 import { createHash } from 'node:crypto';
-import { createServer, type Server, type Socket } from 'node:net';
-import { createServer as createTlsServer } from 'node:tls';
-import type { AedesOptions, AuthenticateError, Client } from 'aedes';
+import type { AedesOptions, Client } from 'aedes';
 import type { Logger } from 'pino';
+import { CONNACK, connackRefusal, serveBroker } from '../../connectors/mqtt/broker-listeners.ts';
 import { deviceId as deviceIdSchema } from '../../devices/scan-protocol.ts';
 import { compileDeviceAcl, deviceChannelOf, type DeviceAcl } from './device-acl.ts';
 
@@ -72,30 +71,7 @@ export interface DeviceBroker {
   close(): Promise<void>;
 }
 
-/** MQTT 3.1.1 CONNACK return codes [MQTT-3.2.2-3]. */
-const SERVER_UNAVAILABLE = 3;
-const BAD_USERNAME_OR_PASSWORD = 4;
-const NOT_AUTHORIZED = 5;
-
-function refusal(message: string, returnCode: number): AuthenticateError {
-  const error = new Error(message) as AuthenticateError;
-  error.returnCode = returnCode;
-  return error;
-}
-
 const sha256 = (password: Buffer) => createHash('sha256').update(password).digest('base64');
-
-async function listen(server: Server, port: number, host: string): Promise<number> {
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const address = server.address();
-  return typeof address === 'object' && address ? address.port : port;
-}
 
 export async function startDeviceBroker(options: DeviceBrokerOptions): Promise<DeviceBroker> {
   const { host, port, tls, verify, logger, onMessage } = options;
@@ -134,15 +110,15 @@ export async function startDeviceBroker(options: DeviceBrokerOptions): Promise<D
     const refuse = (why: string, returnCode: number) => {
       counts.authFailures++;
       logger.warn({ clientId: client.id, username }, `device login refused: ${why}`);
-      done(refusal(why, returnCode), null);
+      done(connackRefusal(why, returnCode), null);
     };
     if (username === undefined || !deviceIdSchema.safeParse(username).success || !password) {
-      refuse('the username must be the device id and a password is required', BAD_USERNAME_OR_PASSWORD);
+      refuse('the username must be the device id and a password is required', CONNACK.BAD_USERNAME_OR_PASSWORD);
       return;
     }
     check(username, password).then((ok) => {
       if (!ok) {
-        refuse('bad username or password', BAD_USERNAME_OR_PASSWORD);
+        refuse('bad username or password', CONNACK.BAD_USERNAME_OR_PASSWORD);
         return;
       }
       const acl = compileDeviceAcl(username);
@@ -151,7 +127,7 @@ export async function startDeviceBroker(options: DeviceBrokerOptions): Promise<D
       // [MQTT-3.1.2-19 lets the server refuse a CONNECT for its Will].
       if (willTopic !== undefined && !acl.mayPublish(willTopic)) {
         counts.publishRefusals++;
-        refuse(`the Will topic ${willTopic} is not one of the device's own topics`, NOT_AUTHORIZED);
+        refuse(`the Will topic ${willTopic} is not one of the device's own topics`, CONNACK.NOT_AUTHORIZED);
         return;
       }
       sessions.set(client, { deviceId: username, acl });
@@ -164,7 +140,7 @@ export async function startDeviceBroker(options: DeviceBrokerOptions): Promise<D
     }, (error: unknown) => {
       counts.authFailures++;
       logger.error({ err: error, clientId: client.id, username }, 'device login failed: credential check error');
-      done(refusal('Server unavailable', SERVER_UNAVAILABLE), null);
+      done(connackRefusal('Server unavailable', CONNACK.SERVER_UNAVAILABLE), null);
     });
   };
 
@@ -214,39 +190,14 @@ export async function startDeviceBroker(options: DeviceBrokerOptions): Promise<D
     if (session) clientsByDevice.get(session.deviceId)?.delete(client);
   });
 
-  const sockets = new Set<Socket>();
-  const track = (socket: Socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-    socket.on('error', () => {}); // reported by aedes as a client error; must not crash the gateway
-    broker.handle(socket);
-  };
-  // Nagle's algorithm adds tens of ms per decision at low rates; a scanner waits on each one.
-  const plainServer = createServer({ noDelay: true }, track);
-  const tlsServer = tls === undefined ? undefined : createTlsServer({ cert: tls.cert, key: tls.key, noDelay: true }, track);
-  tlsServer?.on('tlsClientError', (error, socket) => {
-    counts.tlsHandshakeFailures++;
-    logger.warn({ err: error, remoteAddress: socket.remoteAddress }, 'device MQTTS handshake failed');
+  // Nagle's algorithm is off: a scanner waits on each decision.
+  const listeners = await serveBroker(broker, {
+    host, port, ...(tls ? { tls: { port: tls.port, cert: tls.cert, key: tls.key } } : {}), logger, label: 'device MQTT',
+    onTlsHandshakeFailure: () => { counts.tlsHandshakeFailures++; },
   });
+  const actualPort = listeners.port!;
+  const actualTlsPort = listeners.tlsPort;
 
-  const servers: Server[] = [];
-  let actualPort: number;
-  let actualTlsPort: number | undefined;
-  try {
-    actualPort = await listen(plainServer, port, host);
-    servers.push(plainServer);
-    if (tlsServer) {
-      actualTlsPort = await listen(tlsServer, tls!.port, host);
-      servers.push(tlsServer);
-    }
-  } catch (error) {
-    await Promise.all(servers.map((server) => new Promise<void>((resolve) => server.close(() => resolve()))));
-    await new Promise<void>((resolve) => broker.close(() => resolve()));
-    throw error;
-  }
-  for (const server of servers) server.on('error', (error) => logger.error({ err: error }, 'device MQTT listener error'));
-
-  let closing: Promise<void> | undefined;
   return {
     port: actualPort,
     tlsPort: actualTlsPort,
@@ -270,15 +221,6 @@ export async function startDeviceBroker(options: DeviceBrokerOptions): Promise<D
       return clients.size;
     },
     stats: () => ({ port: actualPort, tlsPort: actualTlsPort, connected: broker.connectedClients, ...counts }),
-    close() {
-      closing ??= (async () => {
-        const serversClosed = Promise.all(servers.map((server) => new Promise<void>((resolve) => server.close(() => resolve()))));
-        await new Promise<void>((resolve) => broker.close(() => resolve()));
-        // Connections that never completed CONNECT are not aedes clients; end them too.
-        for (const socket of sockets) socket.destroy();
-        await serversClosed;
-      })();
-      return closing;
-    },
+    close: () => listeners.close(),
   };
 }
