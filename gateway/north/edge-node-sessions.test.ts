@@ -81,7 +81,10 @@ describe('SparkplugEdgeNode sessions', { timeout: 30_000 }, () => {
     expect(node.stats().backlogRows).toBeGreaterThan(0); // the live rows overtook a backlog still in progress
     await until('the backlog to drain', () => node.stats().backlogRows === 0, 15_000);
     const elapsedMs = Date.now() - started;
-    const replayed = recorder.ofType('DDATA').flatMap((m) => m.payload.metrics).filter((x) => x.isHistorical);
+    // Drained means acknowledged by the broker; the recording subscriber may hear the last frame a moment later.
+    const historical = () => recorder.ofType('DDATA').flatMap((m) => m.payload.metrics).filter((x) => x.isHistorical);
+    await until('the recorder to hear every replayed row', () => historical().length >= backlog, 5_000);
+    const replayed = historical();
     expect(replayed.map((x) => x.value)).toEqual(Array.from({ length: backlog }, (_, i) => i)); // in order, once each
     // 3000 rows at 2000/s, starting with one 50 ms chunk (100 rows) in the bucket, cannot take less than 1.45 s.
     expect(elapsedMs).toBeGreaterThanOrEqual(1400);
