@@ -21,7 +21,7 @@ describe('the permission catalogue and the default matrix', () => {
 
   it('gives the admin everything and the operator no telemetry, no overrides', () => {
     expect(defaultMatrix.admin).toEqual(permissionIds);
-    expect(defaultMatrix.warehouse_operator).toEqual(['scans.perform', 'inventory.read']);
+    expect(defaultMatrix.warehouse_operator).toEqual(['scans.perform', 'inventory.read', 'inventory.manage']);
   });
 
   it('grants inventory.read and masterdata.manage on a matrix an admin edited before migration 010, keeping the edits', () => {
@@ -35,7 +35,7 @@ describe('the permission catalogue and the default matrix', () => {
     for (const role of ['process_expert', 'finance'] as const) expect(matrix[role], role).not.toContain('inventory.read');
     expect(Object.entries(matrix).filter(([, ids]) => ids.includes('masterdata.manage')).map(([role]) => role).sort()).toEqual(['admin', 'plant_engineer']);
     expect(matrix.sales).not.toContain('override.force_ship_near_expiry');
-    expect(matrix.warehouse_operator).toEqual(['telemetry.read', 'scans.perform', 'inventory.read']);
+    expect(matrix.warehouse_operator).toEqual(['telemetry.read', 'scans.perform', 'inventory.read', 'inventory.manage']);
     db.close();
   });
 

@@ -1,7 +1,7 @@
 /**
  * The permission catalogue and the roles, as data. A route names the one permission it needs
  * (cloud/web/access-control.ts); which role holds which permission is a matrix stored in SQLite,
- * seeded from `defaultMatrix` by migration 003 (010 adds inventory.read and masterdata.manage) and
+ * seeded from `defaultMatrix` by migration 003 (010 adds inventory.read and masterdata.manage, 012 inventory.manage and tooling.manage) and
  * edited by an admin through PUT /api/permissions.
  */
 
@@ -20,6 +20,8 @@ export const permissionCatalogue = {
   'override.force_ship_near_expiry': 'Ship a lot that is inside its near-expiry window.',
   'override.putaway_on_alarm_shelf': 'Put stock away on a shelf whose environment is in alarm.',
   'inventory.read': 'See stock, lots, shelves and their environment, master data and scans.',
+  'inventory.manage': 'Post stock moves (receipts, transfers, adjustments, shipments), change the inventory catalogue, report source figures and run the drift check.',
+  'tooling.manage': 'Register molds and inserts, mount them, record inspections and plan maintenance windows.',
   'masterdata.manage': 'Change master data (categories, items, lots, locations, operators, stock) and quarantine or release lots.',
   'purchasing.manage': 'Create and approve purchase requisitions and orders.',
   'sales.manage': 'Create and change sales orders and reservations.',
@@ -63,10 +65,11 @@ export const defaultMatrix: Readonly<Record<RoleId, readonly PermissionId[]>> = 
   admin: permissionIds,
   plant_engineer: [
     'telemetry.read', 'connectors.manage', 'devices.manage', 'tags.write', 'rules.test',
-    'rules.release.production.approve', 'override.putaway_on_alarm_shelf', 'inventory.read', 'masterdata.manage',
+    'rules.release.production.approve', 'override.putaway_on_alarm_shelf', 'inventory.read', 'inventory.manage', 'masterdata.manage',
+    'tooling.manage',
   ],
   process_expert: ['telemetry.read', 'rules.edit', 'rules.test', 'rules.release.sandbox', 'rules.release.grey'],
-  warehouse_operator: ['scans.perform', 'inventory.read'],
+  warehouse_operator: ['scans.perform', 'inventory.read', 'inventory.manage'],
   purchasing: ['purchasing.manage', 'inventory.read'],
   sales: ['sales.manage', 'override.force_ship_near_expiry', 'inventory.read'],
   finance: ['finance.manage'],

@@ -2,7 +2,11 @@
  * One catalogue of the admin API's error codes. Codes are stable (clients branch on them); every
  * error body is `{ error, field, message }` and the message says what was wrong and what to send.
  */
+import { inventoryErrorCodes } from '../inventory/inventory-errors.ts';
+
 export const apiErrors = {
+  // The inventory core's refusals (cloud/inventory/inventory-errors.ts) are answered as they are.
+  ...inventoryErrorCodes,
   INVALID_VALUE: 'A query value has the wrong form.',
   MISSING_FIELD: 'A required query parameter is missing.',
   UNKNOWN_FIELD: 'The query has parameters this route does not take.',

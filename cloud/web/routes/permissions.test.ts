@@ -36,7 +36,7 @@ describe('PUT /api/permissions', () => {
     expect((await operator.inject({ method: 'GET', url: '/api/telemetry/latest' })).statusCode).toBe(200);
     const [entry] = cloud.auth.service.parts.audit.query({ action: 'permissions.update' });
     expect(entry).toMatchObject({ actor: 'admin', actorKind: 'user', outcome: 'success', target: 'matrix' });
-    expect((entry!.before as Record<string, string[]>).warehouse_operator).toEqual(['scans.perform', 'inventory.read']);
+    expect((entry!.before as Record<string, string[]>).warehouse_operator).toEqual(['scans.perform', 'inventory.read', 'inventory.manage']);
     expect((entry!.after as Record<string, string[]>).warehouse_operator).toEqual(['telemetry.read', 'scans.perform']);
     await admin.inject({ method: 'PUT', url: '/api/permissions', payload: { matrix: matrixWith({}) } });
   });
