@@ -1,9 +1,10 @@
 /**
  * The one place that turns failures into `{ error, field, message }`: schema validation errors
- * (named after the field, with what to send instead), ApiErrors thrown by handlers, unknown
- * routes and anything unexpected.
+ * (named after the field, with what to send instead), ApiErrors and InventoryErrors thrown by
+ * handlers, unknown routes and anything unexpected.
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { InventoryError, inventoryErrorStatus } from '../inventory/inventory-errors.ts';
 import { ApiError, type ApiErrorBody, type ApiErrorCode } from './api-errors.ts';
 
 interface AjvError {
@@ -84,6 +85,10 @@ export function installErrorHandling(app: FastifyInstance): { rejections: () => 
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error instanceof ApiError) return reject(request, reply, error.statusCode, error.toBody());
+    // The inventory core's refusals carry their own stable code and field (api-errors.ts lists them).
+    if (error instanceof InventoryError) {
+      return reject(request, reply, inventoryErrorStatus(error), { error: error.code, field: error.field, message: error.message });
+    }
     if (error.validation) {
       const body = describeValidationError(request, error.validation as AjvError[], error.validationContext ?? 'querystring');
       return reject(request, reply, 400, body);
