@@ -17,7 +17,11 @@ const SCREENS = {
   '/#/scans': { id: 'scans', title: 'scans', permission: 'inventory.read', load: () => import('./scans-screen.js').then((m) => m.startScans()) },
   '/#/shelves': { id: 'shelves', title: 'shelves', permission: 'inventory.read', load: () => import('./shelves-screen.js').then((m) => m.startShelves()) },
   '/#/lots': { id: 'lots', title: 'lots', permission: 'inventory.read', load: (me) => import('./lots-screen.js').then((m) => m.startLots(me)) },
+  '/#/stock': { id: 'stock', title: 'stock', permission: 'inventory.read', load: (me) => import('./stock-screen.js').then((m) => m.startStock(me)) },
+  '/#/trace': { id: 'trace', title: 'lot trace', permission: 'inventory.read', load: (me) => import('./trace-screen.js').then((m) => m.startTrace(me)) },
   '/#/devices': { id: 'devices', title: 'devices', permission: 'devices.manage', load: () => import('./devices-screen.js').then((m) => m.startDevices()) },
+  '/#/tooling': { id: 'tooling', title: 'tooling', permission: 'inventory.read', load: (me) => import('./tooling-screen.js').then((m) => m.startTooling(me)) },
+  '/#/fusion': { id: 'fusion', title: 'fusion', permission: 'inventory.read', load: (me) => import('./fusion-screen.js').then((m) => m.startFusion(me)) },
 };
 
 /** The screen's key: the path, or /#/<screen> for a screen in the hash of /. */
