@@ -22,6 +22,14 @@ import { startSparkplugIngest } from './ingest/sparkplug-ingest.ts';
 import { openEdgeSessions } from './ingest/sqlite-edge-sessions.ts';
 import { openMasterData } from './masterdata/open-master-data.ts';
 import { openScans } from './scans/open-scans.ts';
+import { openInventory } from './inventory/open-inventory.ts';
+import { applyInventorySeed } from './inventory/inventory-seed.ts';
+import { MasterDataBridge } from './inventory/master-data-bridge.ts';
+import { MasterDataFollower } from './inventory/master-data-follower.ts';
+import { readInventorySeedFile } from '../config/inventory-seed-file.ts';
+import { temperatureEvidence } from './inventory/trace-evidence.ts';
+import { openTooling } from './tooling/open-tooling.ts';
+import { openProductionSchedule, type OpenProductionSchedule } from './tooling/open-production-schedule.ts';
 import { startEdgeLinkClient, type EdgeLinkClient } from './rollout/edge-link-client.ts';
 import { scenarioPermissionsOf } from './rollout/gateway-rollout.ts';
 import { openRollout } from './rollout/open-rollout.ts';
@@ -124,6 +132,46 @@ export async function startCloud({ config, logger, onCredentialRotated }: CloudO
       for (const change of changes) if (change.kind === 'lot' && change.value) scans.onLotChanged(change.value as LotRecord);
     });
     masterData.setLastSeen((id) => scans.lastSeenOf(id));
+    // The inventory core (cloud/inventory): catalogue, immutable move ledger, reservations, stock
+    // states, lot trace with the shelves' temperature record, and multi-source fusion.
+    const inventory = openInventory(storeFile, {
+      clock: systemClock,
+      temperatureOf: temperatureEvidence({ locations: masterData.store, telemetry: store }),
+      fusionFromLedger: config.inventory?.fusionFromLedger ?? true,
+    });
+    closers.push(() => inventory.close());
+    // Master data (what gateways decide scans with) and the inventory core agree: the catalogue is
+    // imported from it, its seed stock becomes the ledger's opening balances on an empty ledger
+    // only (afterwards master stock rows are the ledger's projection, not new stock), and from then
+    // on the ledger's stock is projected back to it (cloud/inventory/master-data-follower.ts).
+    const bridge = new MasterDataBridge({ masterData: masterData.store, catalog: inventory.api.catalog, ledger: inventory.api.ledger, db: inventory.db });
+    bridge.importCatalog();
+    if (inventory.api.ledger.counts().moves === 0) logger.info({ opening: bridge.openingBalances() }, 'opening balances posted from master-data stock');
+    const follower = new MasterDataFollower({
+      bridge, masterData: masterData.store, catalog: inventory.api.catalog, ledger: inventory.api.ledger,
+      clock: systemClock, logger: logger.child({ part: 'inventory' }),
+    });
+    follower.start();
+    closers.push(() => follower.stop());
+    // Mold tooling counted from the machines' shot counters in telemetry, and the production
+    // schedule its maintenance windows avoid (cloud/tooling).
+    let schedule: OpenProductionSchedule | undefined;
+    const tooling = openTooling(storeFile, {
+      telemetry: store, clock: systemClock, logger: logger.child({ part: 'tooling' }),
+      planWindow: (asset) => schedule?.planWindow(asset) ?? null,
+    });
+    closers.push(() => tooling.close());
+    schedule = openProductionSchedule(storeFile, {
+      clock: systemClock, telemetry: store,
+      tooling: { assetOf: (id) => tooling.api.asset(id), machineOf: (id) => tooling.api.machine(id) },
+    });
+    closers.push(() => schedule!.close());
+    const inventorySeed = config.inventory?.seed;
+    if (inventorySeed) {
+      const applied = applyInventorySeed(readInventorySeedFile(inventorySeed), { inventory: inventory.api, tooling: tooling.api, schedule: schedule.schedule, now: Date.now() });
+      logger.info({ seed: inventorySeed, applied }, 'inventory seed checked');
+    }
+    tooling.feed.start();
     const edgeEvents = openEdgeEventStore(storeFile);
     closers.push(() => edgeEvents.close());
     edgeLink = await startEdgeLinkClient({
@@ -160,6 +208,8 @@ export async function startCloud({ config, logger, onCredentialRotated }: CloudO
       masterData: { store: masterData.store, gateways: () => masterData.sync.overview() },
       devices: masterData.devices,
       scans: scans.api,
+      inventory: inventory.api,
+      tooling: { api: tooling.api, schedule: schedule.schedule, planner: schedule.planner },
       gatewayCredentials: { list: () => broker.listGateways(), rotate: (username) => broker.rotateGatewayCredential(username) },
     });
     const http = await startCloudHttp({

@@ -95,6 +95,20 @@ export const cloudConfigSchema = z.strictObject({
   masterData: z.strictObject({
     seed: z.string().regex(/\.master-data\.ya?ml$/, 'expected a *.master-data.yaml file').optional(),
   }).optional(),
+  /**
+   * The inventory core's seed (cloud/inventory, cloud/tooling, issue 7): the `*.inventory.yaml` with
+   * sales channels, tooling, the production schedule and the fusion's sources and dictionary,
+   * applied to each part that is still empty on a start. Relative to this file.
+   */
+  inventory: z.strictObject({
+    seed: z.string().regex(/\.inventory\.ya?ml$/, 'expected a *.inventory.yaml file').optional(),
+    /**
+     * Whether the ledger's own figures are one of the stock fusion's sources (`edgestock`): it then
+     * fills every bucket no report sets and checks external reports against the ledger. Off only
+     * where the fused figures must come from the external sources alone.
+     */
+    fusionFromLedger: z.boolean().default(true),
+  }).optional(),
   /** Admin UI and API accounts (cloud/auth). */
   auth: z.strictObject({
     /** A login session ends after this many minutes without a request (and always 12 h after login). */

@@ -59,14 +59,15 @@ export function loadConfigFile<S extends z.ZodType>(schema: S, file: string, env
 export const loadSiteConfig = (file: string, env?: Env, addressChecks?: AddressChecks): SiteConfig =>
   resolveRulesFile(loadConfigFile(createSiteConfigSchema(addressChecks), file, env), file);
 
-/** Rule file paths (`rules.glossary`, `rules.seedPack`) and `masterData.seed` come back resolved against the config file's folder. */
+/** Rule file paths (`rules.glossary`, `rules.seedPack`), `masterData.seed` and `inventory.seed` come back resolved against the config file's folder. */
 export function loadCloudConfig(file: string, env?: Env): CloudConfig {
   const config = loadConfigFile(cloudConfigSchema, file, env);
-  if (!config.rules && !config.masterData?.seed) return config;
+  if (!config.rules && !config.masterData?.seed && !config.inventory?.seed) return config;
   const base = dirname(resolve(file));
   const rules = config.rules && { glossary: resolve(base, config.rules.glossary), ...(config.rules.seedPack ? { seedPack: resolve(base, config.rules.seedPack) } : {}) };
   const masterData = config.masterData?.seed ? { ...config.masterData, seed: resolve(base, config.masterData.seed) } : config.masterData;
-  return deepFreeze({ ...config, ...(rules ? { rules } : {}), ...(masterData ? { masterData } : {}) });
+  const inventory = config.inventory?.seed ? { ...config.inventory, seed: resolve(base, config.inventory.seed) } : config.inventory;
+  return deepFreeze({ ...config, ...(rules ? { rules } : {}), ...(masterData ? { masterData } : {}), ...(inventory ? { inventory } : {}) });
 }
 
 /** `rules.file` and `scanning.masterData` are relative to the config file, wherever the daemon was started. */

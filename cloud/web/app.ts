@@ -11,6 +11,10 @@ import type { DeviceRegistry } from '../devices/device-registry.ts';
 import type { EdgeEventStore } from '../events/edge-event-store.ts';
 import type { EdgeSessionsView } from '../ingest/edge-sessions.ts';
 import type { LocationBlocks } from '../inventory/location-blocks.ts';
+import type { InventoryApi } from '../inventory/open-inventory.ts';
+import type { ToolingApi } from '../tooling/open-tooling.ts';
+import type { ProductionSchedule } from '../tooling/production-schedule.ts';
+import type { WindowPlanner } from '../tooling/window-planner.ts';
 import type { SparePartRequisitions } from '../purchasing/spare-part-requisitions.ts';
 import type { RulesApi } from '../rules/rules-api.ts';
 import type { GatewayRollout } from '../rollout/gateway-rollout.ts';
@@ -30,7 +34,14 @@ import { gatewayCredentialRoutes, type GatewayCredentialAdmin } from './routes/g
 import { gatewayEventRoutes } from './routes/gateway-events.ts';
 import { gatewaySessionRoutes } from './routes/gateway-sessions.ts';
 import { gatewayRoutes } from './routes/gateways.ts';
+import { fusionRoutes } from './routes/fusion.ts';
 import { healthRoute, type HealthInfo } from './routes/health.ts';
+import { inventoryCatalogRoutes } from './routes/inventory-catalog.ts';
+import { inventoryMoveRoutes } from './routes/inventory-moves.ts';
+import { inventoryStockRoutes } from './routes/inventory-stock.ts';
+import { inventoryTraceRoutes } from './routes/inventory-trace.ts';
+import { toolingRoutes } from './routes/tooling.ts';
+import { toolingScheduleRoutes } from './routes/tooling-schedule.ts';
 import { masterDataRoutes, type MasterDataApi } from './routes/master-data.ts';
 import { openApiRoute } from './routes/openapi.ts';
 import { permissionRoutes } from './routes/permissions.ts';
@@ -103,11 +114,15 @@ export interface CloudAppOptions {
   devices?: DeviceRegistry;
   /** Scans, shelves, cold-chain evidence, maintenance tickets (cloud/scans); without, lists are empty. */
   scans?: ScansApi;
+  /** The inventory core: catalogue, ledger, reservations, stock states, lot trace, fusion (cloud/inventory); without, its routes are not registered. */
+  inventory?: InventoryApi;
+  /** Mold tooling and the production schedule (cloud/tooling); without, their routes are not registered. */
+  tooling?: { api: ToolingApi; schedule: ProductionSchedule; planner: WindowPlanner | undefined };
 }
 
 export function buildCloudApp({
   store, auth, logger, secureCookies = true, health = () => ({}), monotonicMs = () => performance.now(), gatewayCredentials, rollout, sessions, events,
-  rules, requisitions, locationBlocks, masterData, devices, scans,
+  rules, requisitions, locationBlocks, masterData, devices, scans, inventory, tooling,
 }: CloudAppOptions): FastifyInstance {
   const app = Fastify({
     loggerInstance: logger,
@@ -155,6 +170,17 @@ export function buildCloudApp({
   if (masterData) app.register(masterDataRoutes, { masterData, audit: auth.parts.audit });
   if (devices) app.register(deviceRoutes, { devices, audit: auth.parts.audit });
   app.register(scanRoutes, { scans });
+  if (inventory) {
+    app.register(inventoryCatalogRoutes, { ...inventory, audit: auth.parts.audit });
+    app.register(inventoryMoveRoutes, { ...inventory, audit: auth.parts.audit });
+    app.register(inventoryStockRoutes, inventory);
+    app.register(inventoryTraceRoutes, inventory);
+    app.register(fusionRoutes, { fusion: inventory.fusion, audit: auth.parts.audit });
+  }
+  if (tooling) {
+    app.register(toolingRoutes, { tooling: tooling.api });
+    app.register(toolingScheduleRoutes, { schedule: tooling.schedule, planner: tooling.planner });
+  }
   app.register(gatewaySessionRoutes, { store, sessions });
   app.register(telemetryLatestRoute, { store, sessions });
   app.register(telemetryHistoryRoute, { store });

@@ -52,7 +52,9 @@ function expectedScreens(role: RoleId): string[] {
   return [
     holds('telemetry.read') && 'Telemetry', holds('telemetry.read') && 'Connectors', holds('telemetry.read') && 'Gateways', 'Permissions', holds('audit.read') && 'Audit log',
     holds('users.read') && 'Users', holds('devices.manage') && 'Gateway credentials', 'Rules',
-    holds('inventory.read') && 'Scans', holds('inventory.read') && 'Shelves', holds('inventory.read') && 'Lots', holds('devices.manage') && 'Devices',
+    holds('inventory.read') && 'Scans', holds('inventory.read') && 'Shelves', holds('inventory.read') && 'Lots',
+    holds('inventory.read') && 'Stock', holds('inventory.read') && 'Lot trace', holds('inventory.read') && 'Fusion', holds('inventory.read') && 'Tooling',
+    holds('devices.manage') && 'Devices',
   ].filter(Boolean) as string[];
 }
 
@@ -124,11 +126,11 @@ describe('each demo role in the browser', () => {
 
       await operator.goto(`${http.url}/`);
       await operator.waitForSelector('#connection[data-state="live"]', { timeout: 5000 });
-      expect(await visibleNav(operator)).toEqual(['Telemetry', 'Connectors', 'Gateways', 'Permissions', 'Rules', 'Scans', 'Shelves', 'Lots']);
+      expect(await visibleNav(operator)).toEqual(['Telemetry', 'Connectors', 'Gateways', 'Permissions', 'Rules', 'Scans', 'Shelves', 'Lots', 'Stock', 'Lot trace', 'Fusion', 'Tooling']);
 
       await admin.goto(`${http.url}/audit`);
       await admin.waitForSelector('#audit-rows tr[data-action="permissions.update"]');
-      expect(await admin.locator('#audit-rows tr[data-action="permissions.update"] td.details').first().textContent()).toContain('"warehouse_operator":["telemetry.read","scans.perform","inventory.read"]');
+      expect(await admin.locator('#audit-rows tr[data-action="permissions.update"] td.details').first().textContent()).toContain('"warehouse_operator":["telemetry.read","scans.perform","inventory.read","inventory.manage"]');
       expect(errors).toEqual([]);
     } finally {
       // put the default back for the other tests

@@ -53,6 +53,8 @@ export interface TestCloudOptions {
   masterData?: CloudAppOptions['masterData'];
   devices?: CloudAppOptions['devices'];
   scans?: CloudAppOptions['scans'];
+  inventory?: CloudAppOptions['inventory'];
+  tooling?: CloudAppOptions['tooling'];
   /** Called before app.ready(), e.g. to register an extra route. */
   beforeReady?: (app: FastifyInstance) => void;
 }
@@ -71,6 +73,7 @@ export async function openTestCloud(options: TestCloudOptions = {}): Promise<Tes
   const app = buildCloudApp({
     store, auth: auth.service, logger: options.logger ?? pino({ level: 'silent' }), secureCookies, health: options.health,
     gatewayCredentials: options.gatewayCredentials, rollout: rollout.rollout, masterData: options.masterData, devices: options.devices, scans: options.scans,
+    inventory: options.inventory, tooling: options.tooling,
   });
   options.beforeReady?.(app);
   await app.ready();
