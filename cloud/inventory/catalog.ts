@@ -80,6 +80,7 @@ function checkDay(value: unknown, field: string): void {
 export class SqliteInventoryCatalog implements InventoryCatalog {
   readonly #db: SqliteDatabase;
   readonly #clock: Pick<Clock, 'now'>;
+  readonly #lotStatusListeners = new Set<(lot: Lot, actor: string) => void>();
 
   /** `db` must have the cloud migrations applied (012). */
   constructor(db: SqliteDatabase, clock: Pick<Clock, 'now'>) {
@@ -209,7 +210,7 @@ export class SqliteInventoryCatalog implements InventoryCatalog {
   }
 
   /** `actor` is for the caller's audit entry; the lot keeps the reason and when it changed. */
-  setLotStatus(sku: string, batch: string, status: StoredLotStatus, reason: string | null, _actor: string): Lot {
+  setLotStatus(sku: string, batch: string, status: StoredLotStatus, reason: string | null, actor: string): Lot {
     if (!lotStatuses.includes(status)) {
       throw new InventoryError('INVALID_INPUT', 'status', `status: ${JSON.stringify(status)} is not known; expected one of ${lotStatuses.join(', ')}`);
     }
@@ -220,7 +221,15 @@ export class SqliteInventoryCatalog implements InventoryCatalog {
       throw new InventoryError('UNKNOWN_LOT', 'batch', `batch: ${sku} has no lot "${batch}"${didYouMean(batch, this.lots({ sku }).map((l) => l.batch))}`);
     }
     this.#db.prepare('UPDATE inv_lot SET status = ?, status_reason = ?, status_changed_at = ? WHERE id = ?').run(status, reason, this.#clock.now(), existing.id);
-    return this.lotById(existing.id)!;
+    const lot = this.lotById(existing.id)!;
+    if (existing.status !== status) for (const listener of this.#lotStatusListeners) listener(lot, actor);
+    return lot;
+  }
+
+  /** Told after a lot's stored status changed (master data follows it: gateways block the lot). */
+  onLotStatusChanged(listener: (lot: Lot, actor: string) => void): () => void {
+    this.#lotStatusListeners.add(listener);
+    return () => this.#lotStatusListeners.delete(listener);
   }
 
   putChannel(input: { id: string; name: string; quotaPct?: number }): { id: string; name: string; quotaPct: number } {

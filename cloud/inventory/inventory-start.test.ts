@@ -93,6 +93,17 @@ describe('the inventory core in the running cloud', { timeout: 60_000 }, () => {
     expect(refused.status).toBe(409);
     expect(refused.json.error).toBe('LOT_NOT_RESERVABLE');
 
+    // The other way: a recall through the inventory's API quarantines the lot in master data (scanners block it), a release releases it.
+    const released = await engineer('POST', `/api/lots/${row.gtin}/${row.batch}/release`, {});
+    expect(released.status, JSON.stringify(released.json)).toBe(200);
+    const recalled = await engineer('POST', `/api/inventory/lots/${item.sku}/${row.batch}/status`, { status: 'recalled', reason: 'supplier recall R-7' });
+    expect(recalled.status, JSON.stringify(recalled.json)).toBe(200);
+    const masterLot = () => engineer('GET', '/api/master-data/lot').then((r) => r.json.records.find((l: { key: string }) => l.key === `${row.gtin}/${row.batch}`).value);
+    expect(await masterLot()).toMatchObject({ status: 'quarantined', reason: 'recalled: supplier recall R-7' });
+    expect((await engineer('GET', `/api/inventory/lots?sku=${item.sku}`)).json.lots.find((l: { batch: string }) => l.batch === row.batch).storedStatus).toBe('recalled');
+    await engineer('POST', `/api/inventory/lots/${item.sku}/${row.batch}/status`, { status: 'released' });
+    expect(await masterLot()).toMatchObject({ status: 'released' });
+
     // Restart: the same file, the same seeds. No opening balance twice, no seed applied again.
     const before = (await engineer('GET', '/api/inventory/balances')).json.balances;
     const movesBefore = (await engineer('GET', '/api/inventory/moves?limit=500')).json.moves.length;
