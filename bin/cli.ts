@@ -4,6 +4,7 @@ import { certsListCommand, certsTrustCommand } from './commands/certs.ts';
 import { cloudCommand } from './commands/cloud.ts';
 import { configCheckCommand, configSchemaCommand } from './commands/config.ts';
 import { demoCommand } from './commands/demo.ts';
+import { registerForecastCommand } from './forecast-command.ts';
 import { gatewayCommand } from './commands/gateway.ts';
 import { rulesCompileCommand, rulesTestCommand } from './commands/rules.ts';
 import { simulateModbusCommand } from './commands/simulate-modbus.ts';
@@ -115,5 +116,7 @@ certs.command('trust <thumbprint>')
   .description('trust a rejected server certificate (exit 2 if none has that thumbprint); a running gateway uses it at its next connect attempt')
   .requiredOption('--config <file>', 'site config (YAML): where the gateway keeps its data')
   .action(certsTrustCommand);
+
+registerForecastCommand(program);
 
 await program.parseAsync();

@@ -1,0 +1,99 @@
+/**
+ * bench/forecast-backtest: the rolling-origin backtest on the real US births series (2000-2014)
+ * with every model: seasonal naive, ETS, Croston, TSB and the LSTM (trained afresh per fold on
+ * the days before the origin, run through onnxruntime). Prints every model's pooled WAPE, MAPE
+ * and MASE, the champion, and how much less WAPE it has than seasonal naive (goal: at least 20%).
+ * Progress on stderr, JSON on stdout.
+ *
+ *   npm run bench -- forecast-backtest [--folds 12] [--horizon 14] [--models all]
+ *       [--lstm-epochs 10] [--lstm-hidden 32] [--lstm-input-days 56] [--lstm-windows 4000] [--seed 1]
+ */
+import { cpus, loadavg } from 'node:os';
+import { parseArgs } from 'node:util';
+import { runBacktest } from '../cloud/forecasting/backtest.ts';
+import { createModels, parseModelNames } from '../cloud/forecasting/forecast-models.ts';
+import { usBirthsSeries } from '../cloud/forecasting/us-births-series.ts';
+
+const { values: args } = parseArgs({
+  args: process.argv.slice(2),
+  options: {
+    folds: { type: 'string', default: '12' },
+    horizon: { type: 'string', default: '14' },
+    models: { type: 'string', default: 'all' },
+    'lstm-epochs': { type: 'string', default: '10' },
+    'lstm-hidden': { type: 'string', default: '32' },
+    'lstm-input-days': { type: 'string', default: '56' },
+    'lstm-windows': { type: 'string', default: '4000' },
+    seed: { type: 'string', default: '1' },
+  },
+});
+const settings = {
+  folds: Number(args.folds),
+  horizon: Number(args.horizon),
+  lstmEpochs: Number(args['lstm-epochs']),
+  lstmHidden: Number(args['lstm-hidden']),
+  lstmInputDays: Number(args['lstm-input-days']),
+  lstmWindows: Number(args['lstm-windows']),
+  seed: Number(args.seed),
+};
+for (const [name, value] of Object.entries(settings)) {
+  if (!Number.isInteger(value) || value < 1) throw new Error(`--${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}: expected a whole number of at least 1, found ${String(value)}`);
+}
+const names = parseModelNames(args.models);
+const round = (value: number | null, digits = 4) => (value === null ? null : Number(value.toFixed(digits)));
+const progress = (line: string) => process.stderr.write(`bench: ${line}\n`);
+
+const births = usBirthsSeries();
+const models = createModels(names, {
+  lstm: {
+    maxEpochs: settings.lstmEpochs,
+    hiddenSize: settings.lstmHidden,
+    inputDays: settings.lstmInputDays,
+    windowsPerEpoch: settings.lstmWindows,
+    seed: settings.seed,
+    onEpoch: (e) => progress(`  lstm epoch ${e.epoch}: training loss ${e.trainingLoss.toFixed(5)}, validation loss ${e.validationLoss.toFixed(5)} (${(e.elapsedMs / 1000).toFixed(1)} s)`),
+  },
+});
+progress(`${settings.folds} folds x ${settings.horizon} days on ${births.values.length} days of US births; models ${names.join(', ')}`);
+const result = await runBacktest([births], {
+  horizonDays: settings.horizon,
+  folds: settings.folds,
+  models,
+  onProgress: (p) => progress(`${p.completed}/${p.total} ${p.model} fold ${p.fold + 1} done in ${(p.fitMs / 1000).toFixed(2)} s`),
+});
+
+const naiveWape = result.pooled.snaive?.wape ?? null;
+const perModel = Object.fromEntries(
+  result.models.map((name) => {
+    const metrics = result.pooled[name]!;
+    return [
+      name,
+      {
+        wape: round(metrics.wape),
+        mape: round(metrics.mape),
+        mase: round(metrics.mase, 3),
+        wapeBelowSeasonalNaive: naiveWape === null || metrics.wape === null ? null : round(1 - metrics.wape / naiveWape, 3),
+        seconds: round(result.modelMs[name]! / 1000, 2),
+      },
+    ];
+  }),
+);
+const champion = result.champion;
+const championImprovement = champion === null ? null : perModel[champion]!.wapeBelowSeasonalNaive;
+process.stdout.write(`${JSON.stringify(
+  {
+    benchmark: 'forecast-backtest',
+    machine: { cpus: cpus().length, node: process.version, loadAverage1m: round(loadavg()[0]!, 2) },
+    data: { series: 'US births 2000-2014 (@stdlib)', days: births.values.length, origins: `${result.series[0]!.originDates![0]} .. ${result.series[0]!.originDates!.at(-1)}` },
+    backtest: { folds: result.folds, horizonDays: result.horizonDays, strideDays: result.strideDays, forecastDaysPerModel: result.folds * result.horizonDays },
+    lstm: names.includes('lstm') ? { hiddenSize: settings.lstmHidden, inputDays: settings.lstmInputDays, maxEpochs: settings.lstmEpochs, windowsPerEpoch: settings.lstmWindows, runtime: 'onnxruntime-node (CPU)' } : null,
+    models: perModel,
+    demandClass: result.series[0]!.demandClass,
+    champion,
+    championWapeBelowSeasonalNaive: championImprovement,
+    goal: 'champion WAPE at least 20% below seasonal naive',
+    meetsGoal: championImprovement !== null && championImprovement >= 0.2,
+  },
+  null,
+  2,
+)}\n`);
