@@ -278,7 +278,7 @@ describe('GET /api/openapi.json', () => {
       '/api/scans', '/api/scans/alerts', '/api/schema/connector', '/api/session',
       '/api/session/password', '/api/shelves', '/api/shelves/{code}/history', '/api/telemetry/history', '/api/telemetry/latest', '/api/tia-import', '/api/tokens', '/api/tokens/{id}', '/api/users',
       '/api/users/{username}', '/api/users/{username}/password-reset',
-      '/audit', '/connectors', '/gateway-credentials', '/gateways', '/login', '/permissions', '/rules', '/ui/{path}', '/users',
+      '/audit', '/connectors', '/docs', '/gateway-credentials', '/gateways', '/login', '/permissions', '/rules', '/ui/{path}', '/users',
     ]);
     expect(body.paths['/api/telemetry/latest'].get['x-permission']).toBe('telemetry.read');
     expect(body.paths['/api/session'].post.requestBody.content['application/json'].schema.additionalProperties).toBe(false);

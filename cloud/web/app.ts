@@ -28,6 +28,7 @@ import { adminPageRoute } from './routes/admin-page.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { connectorSchemaRoute } from './routes/connector-schema.ts';
 import { deviceRoutes } from './routes/devices.ts';
+import { docsPageRoute } from './routes/docs-page.ts';
 import { scanRoutes } from './routes/scans.ts';
 import type { ScansApi } from '../scans/open-scans.ts';
 import { gatewayCredentialRoutes, type GatewayCredentialAdmin } from './routes/gateway-credentials.ts';
@@ -187,6 +188,7 @@ export function buildCloudApp({
   app.register(connectorSchemaRoute);
   app.register(tiaImportRoute);
   app.register(adminPageRoute);
+  app.register(docsPageRoute);
   app.register(openApiRoute, { routes });
   return app;
 }
