@@ -1,7 +1,7 @@
 /**
  * The permission catalogue and the roles, as data. A route names the one permission it needs
  * (cloud/web/access-control.ts); which role holds which permission is a matrix stored in SQLite,
- * seeded from `defaultMatrix` by migration 003 (010 adds inventory.read and masterdata.manage, 012 inventory.manage and tooling.manage) and
+ * seeded from `defaultMatrix` by migration 003 (010 adds inventory.read and masterdata.manage, 012 inventory.manage and tooling.manage, 017 forecasting.manage) and
  * edited by an admin through PUT /api/permissions.
  */
 
@@ -24,6 +24,7 @@ export const permissionCatalogue = {
   'tooling.manage': 'Register molds and inserts, mount them, record inspections and plan maintenance windows.',
   'masterdata.manage': 'Change master data (categories, items, lots, locations, operators, stock) and quarantine or release lots.',
   'purchasing.manage': 'Create and approve purchase requisitions and orders.',
+  'forecasting.manage': 'Train and backtest forecast models, and edit and publish forecast factors.',
   'sales.manage': 'Create and change sales orders and reservations.',
   'finance.manage': 'Post and approve financial documents.',
   'audit.read': 'Read and export the audit log.',
@@ -70,7 +71,7 @@ export const defaultMatrix: Readonly<Record<RoleId, readonly PermissionId[]>> = 
   ],
   process_expert: ['telemetry.read', 'rules.edit', 'rules.test', 'rules.release.sandbox', 'rules.release.grey'],
   warehouse_operator: ['scans.perform', 'inventory.read', 'inventory.manage'],
-  purchasing: ['purchasing.manage', 'inventory.read'],
+  purchasing: ['purchasing.manage', 'forecasting.manage', 'inventory.read'],
   sales: ['sales.manage', 'override.force_ship_near_expiry', 'inventory.read'],
   finance: ['finance.manage'],
   auditor: permissionIds.filter(isReadPermission),

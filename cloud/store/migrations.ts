@@ -19,6 +19,8 @@ import { fusion013 } from './migrations/013-fusion.ts';
 import { tooling014 } from './migrations/014-tooling.ts';
 import { productionSchedule015 } from './migrations/015-production-schedule.ts';
 import { forecastFactors016 } from './migrations/016-forecast-factors.ts';
+import { forecasting017 } from './migrations/017-forecasting.ts';
+import { replenishment018 } from './migrations/018-replenishment.ts';
 
 export interface Migration {
   /** 1, 2, 3, ... in the order they must run; never reused. */
@@ -29,7 +31,7 @@ export interface Migration {
 }
 
 /** Every migration of the cloud store, oldest first. */
-export const cloudMigrations: readonly Migration[] = [telemetry001, sampleError002, accounts003, auditLog004, gatewayCredentials005, gatewayConfigs006, edgeSessions007, edgeEvents008, rulePacks009, masterData010, scans011, inventory012, fusion013, tooling014, productionSchedule015, forecastFactors016];
+export const cloudMigrations: readonly Migration[] = [telemetry001, sampleError002, accounts003, auditLog004, gatewayCredentials005, gatewayConfigs006, edgeSessions007, edgeEvents008, rulePacks009, masterData010, scans011, inventory012, fusion013, tooling014, productionSchedule015, forecastFactors016, forecasting017, replenishment018];
 
 export class MigrationError extends Error {
   constructor(message: string) {
