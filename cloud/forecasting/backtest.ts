@@ -85,7 +85,11 @@ export async function runBacktest(series: readonly BacktestSeries[], options: Ba
   let completed = 0;
 
   for (let fold = 0; fold < folds; fold++) {
-    const histories = series.map((one, s) => ({ id: one.id, firstIsoWeekday: one.firstIsoWeekday, values: Float64Array.from({ length: origins[s]![fold]! }, (_, i) => one.values[i]!) }));
+    // Fold histories start where the series starts, so its first date still holds (models that use the calendar need it).
+    const histories = series.map((one, s) => ({
+      id: one.id, firstIsoWeekday: one.firstIsoWeekday, ...(one.firstDate === undefined ? {} : { firstDate: one.firstDate }),
+      values: Float64Array.from({ length: origins[s]![fold]! }, (_, i) => one.values[i]!),
+    }));
     const actuals = series.map((one, s) => Float64Array.from({ length: horizonDays }, (_, h) => one.values[origins[s]![fold]! + h]!));
     const scales = histories.map((history) => seasonalNaiveScale(history.values, seasonDays));
     for (const model of options.models) {

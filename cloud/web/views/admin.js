@@ -22,6 +22,8 @@ const SCREENS = {
   '/#/devices': { id: 'devices', title: 'devices', permission: 'devices.manage', load: () => import('./devices-screen.js').then((m) => m.startDevices()) },
   '/#/tooling': { id: 'tooling', title: 'tooling', permission: 'inventory.read', load: (me) => import('./tooling-screen.js').then((m) => m.startTooling(me)) },
   '/#/fusion': { id: 'fusion', title: 'fusion', permission: 'inventory.read', load: (me) => import('./fusion-screen.js').then((m) => m.startFusion(me)) },
+  '/#/forecasting': { id: 'forecasting', title: 'forecasting', permission: 'inventory.read', load: (me) => import('./forecast-screen.js').then((m) => m.startForecasting(me)) },
+  '/#/replenishment': { id: 'replenishment', title: 'replenishment', permission: 'inventory.read', load: (me) => import('./replenishment-screen.js').then((m) => m.startReplenishment(me)) },
 };
 
 /** The screen's key: the path, or /#/<screen> for a screen in the hash of /. */
