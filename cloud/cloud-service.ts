@@ -29,6 +29,12 @@ import { MasterDataFollower } from './inventory/master-data-follower.ts';
 import { readInventorySeedFile } from '../config/inventory-seed-file.ts';
 import { temperatureEvidence } from './inventory/trace-evidence.ts';
 import { openTooling } from './tooling/open-tooling.ts';
+import { generateDemoSalesHistory } from './forecasting/demo-sales-history.ts';
+import { FactorVersions } from './forecasting/factor-versions.ts';
+import { openForecasting } from './forecasting/open-forecasting.ts';
+import { ReplenishAfterForecast } from './forecasting/replenish-after-forecast.ts';
+import { openReplenishment } from './forecasting/replenishment.ts';
+import { LedgerSalesHistory } from './forecasting/sales-history.ts';
 import { openProductionSchedule, type OpenProductionSchedule } from './tooling/open-production-schedule.ts';
 import { startEdgeLinkClient, type EdgeLinkClient } from './rollout/edge-link-client.ts';
 import { scenarioPermissionsOf } from './rollout/gateway-rollout.ts';
@@ -166,10 +172,35 @@ export async function startCloud({ config, logger, onCredentialRotated }: CloudO
       tooling: { assetOf: (id) => tooling.api.asset(id), machineOf: (id) => tooling.api.machine(id) },
     });
     closers.push(() => schedule!.close());
+    // Demand forecasting from the ledger's sales, its planner factors, and replenishment suggestions
+    // recomputed after every forecast run (cloud/forecasting). A demo ledger gets back-dated history.
+    const forecastingConfig = config.forecasting;
+    if (forecastingConfig && forecastingConfig.demoHistoryDays > 0) {
+      const history = generateDemoSalesHistory({ db: inventory.db, catalog: inventory.api.catalog, clock: systemClock }, { days: forecastingConfig.demoHistoryDays, seed: forecastingConfig.demoHistorySeed });
+      logger.info({ posted: history.posted, alreadyPresent: history.alreadyPresent, from: history.from, until: history.until }, 'demo sales history');
+    }
+    const salesHistory = new LedgerSalesHistory(inventory.db, systemClock);
+    const factors = new FactorVersions(inventory.db, () => systemClock.now());
+    const forecasting = openForecasting(storeFile, {
+      salesHistory, clock: systemClock, logger: logger.child({ part: 'forecasting' }), factors,
+      factorScope: forecastingConfig?.factorScope ?? 'default', dailyRunMinute: forecastingConfig?.dailyRunMinute ?? 60,
+    });
+    closers.push(() => forecasting.close());
+    const replenishment = openReplenishment(storeFile, { clock: systemClock, forecasts: forecasting.forecasts });
+    closers.push(() => replenishment.close());
     const inventorySeed = config.inventory?.seed;
     if (inventorySeed) {
-      const applied = applyInventorySeed(readInventorySeedFile(inventorySeed), { inventory: inventory.api, tooling: tooling.api, schedule: schedule.schedule, now: Date.now() });
+      const applied = applyInventorySeed(readInventorySeedFile(inventorySeed), {
+        inventory: inventory.api, tooling: tooling.api, schedule: schedule.schedule, replenishment: replenishment.api, now: Date.now(),
+      });
       logger.info({ seed: inventorySeed, applied }, 'inventory seed checked');
+    }
+    const replenisher = new ReplenishAfterForecast({ forecasting: forecasting.api, replenishment: replenishment.api, clock: systemClock, logger: logger.child({ part: 'replenishment' }) });
+    replenisher.start();
+    closers.push(() => replenisher.stop());
+    // A first start with sales to forecast: forecast and backtest at once rather than at the next daily run.
+    if (forecasting.api.status().lastRun === null && salesHistory.keys().length > 0) {
+      for (const kind of ['forecast', 'backtest'] as const) forecasting.api.startJob(kind, 'system');
     }
     tooling.feed.start();
     const edgeEvents = openEdgeEventStore(storeFile);
@@ -210,6 +241,8 @@ export async function startCloud({ config, logger, onCredentialRotated }: CloudO
       scans: scans.api,
       inventory: inventory.api,
       tooling: { api: tooling.api, schedule: schedule.schedule, planner: schedule.planner },
+      forecasting: { api: forecasting.api, factors: { factors, salesHistory, clock: systemClock } },
+      replenishment: replenishment.api,
       gatewayCredentials: { list: () => broker.listGateways(), rotate: (username) => broker.rotateGatewayCredential(username) },
     });
     const http = await startCloudHttp({

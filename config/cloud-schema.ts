@@ -109,6 +109,18 @@ export const cloudConfigSchema = z.strictObject({
      */
     fusionFromLedger: z.boolean().default(true),
   }).optional(),
+  /**
+   * Demand forecasting and replenishment (cloud/forecasting, issue 8): the factor scope forecasts
+   * read, when the daily forecast runs, and for a demo the days of sales history generated into an
+   * empty ledger (back-dated receipts and shipments, so there is something to forecast).
+   */
+  forecasting: z.strictObject({
+    factorScope: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:\-]{0,63}$/, 'expected a scope name such as default').default('default'),
+    /** Minutes after midnight UTC; null: no daily run (jobs started from the UI or API only). */
+    dailyRunMinute: z.number().int().min(0).max(1439).nullable().default(60),
+    demoHistoryDays: z.number().int().min(0).max(1095).default(0),
+    demoHistorySeed: z.number().int().default(8),
+  }).optional(),
   /** Admin UI and API accounts (cloud/auth). */
   auth: z.strictObject({
     /** A login session ends after this many minutes without a request (and always 12 h after login). */

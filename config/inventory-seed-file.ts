@@ -30,6 +30,10 @@ function crossCheck(file: InventorySeedFile): ConfigProblem[] {
     if (!machines.has(order.machine)) problems.push({ path: `tooling.productionOrders[${i}].machine`, message: `no machine "${order.machine}" in tooling.machines` });
     if (order.mold && assets.get(order.mold) !== 'mold') problems.push({ path: `tooling.productionOrders[${i}].mold`, message: `no mold "${order.mold}" in tooling.assets` });
   });
+  const suppliers = new Set(file.replenishment.suppliers.map((s) => s.id));
+  file.replenishment.sourcing.forEach((row, i) => {
+    if (!suppliers.has(row.supplier)) problems.push({ path: `replenishment.sourcing[${i}].supplier`, message: `no supplier "${row.supplier}" in replenishment.suppliers` });
+  });
   const sources = new Set(file.fusion.sources.map((s) => s.id));
   file.fusion.reports.forEach((report, i) => {
     if (!sources.has(report.source)) problems.push({ path: `fusion.reports[${i}].source`, message: `no source "${report.source}" in fusion.sources` });

@@ -52,6 +52,17 @@ export const inventorySeedFileSchema = z.strictObject({
       note: z.string().max(200).nullable().optional(),
     })).default([]),
   }).default({ assets: [], machines: [], productionOrders: [] }),
+  /** Who supplies what, for replenishment suggestions (cloud/forecasting/replenishment.ts). */
+  replenishment: z.strictObject({
+    suppliers: z.array(z.strictObject({
+      id: code, name: z.string().min(1).max(100), leadTimeMeanDays: z.number().positive(), leadTimeSdDays: z.number().min(0),
+      onTimeInFullRate: z.number().gt(0).max(1), minOrderQty: z.number().min(0).optional(), packSize: z.number().positive().optional(),
+    })).default([]),
+    /** `location` is the warehouse the SKU is replenished at (the bridge's WH for master-data shelves). */
+    sourcing: z.array(z.strictObject({
+      sku: code, location: code, supplier: code, reviewPeriodDays: z.number().int().positive(), serviceLevel: z.number().gt(0).lt(1).optional(),
+    })).default([]),
+  }).default({ suppliers: [], sourcing: [] }),
   fusion: z.strictObject({
     sources: z.array(z.strictObject({
       id: code, name: z.string().min(1).max(100), kind: z.enum(['ecommerce', 'pos', 'wms', 'manual', 'erp']),

@@ -1,13 +1,15 @@
 /**
  * Applies an inventory seed file (config/inventory-seed-schema.ts) to the parts that are still
  * empty: sales channels to a catalogue without channels, assets, machines and production orders to
- * a tooling part without assets, sources, dictionary and reports to a fusion without sources. A
+ * a tooling part without assets, sources, dictionary and reports to a fusion without sources,
+ * suppliers and sourcing to replenishment without suppliers. A
  * restart, or a part an engineer has filled meanwhile, is left as it is.
  *
  * Each record goes through its part's own checks; the first refusal stops the start with the
  * record's path in the message (`tooling.assets[3]: ...`), so a broken seed is seen at once.
  */
 import type { InventorySeedFile } from '../../config/inventory-seed-schema.ts';
+import type { ReplenishmentApi } from '../forecasting/replenishment.ts';
 import type { ToolingApi } from '../tooling/open-tooling.ts';
 import type { ProductionSchedule } from '../tooling/production-schedule.ts';
 import type { DictionaryDefinition } from './fusion/fusion-types.ts';
@@ -20,14 +22,20 @@ export interface SeedTargets {
   inventory: Pick<InventoryApi, 'catalog' | 'fusion'>;
   tooling: Pick<ToolingApi, 'tree' | 'putAsset' | 'putMachine'>;
   schedule: Pick<ProductionSchedule, 'put'>;
+  replenishment?: Pick<ReplenishmentApi, 'suppliers' | 'putSupplier' | 'putSourcing'>;
   now: number;
 }
 
 /** What was applied, per part (false: it already had data). */
-export interface SeedOutcome { channels: boolean; tooling: boolean; fusion: boolean }
+export interface SeedOutcome { channels: boolean; tooling: boolean; fusion: boolean; replenishment: boolean }
 
-export function applyInventorySeed(seed: InventorySeedFile, { inventory, tooling, schedule, now }: SeedTargets): SeedOutcome {
-  const outcome: SeedOutcome = { channels: false, tooling: false, fusion: false };
+export function applyInventorySeed(seed: InventorySeedFile, { inventory, tooling, schedule, replenishment, now }: SeedTargets): SeedOutcome {
+  const outcome: SeedOutcome = { channels: false, tooling: false, fusion: false, replenishment: false };
+  if (replenishment && replenishment.suppliers().length === 0 && seed.replenishment.suppliers.length > 0) {
+    seed.replenishment.suppliers.forEach((supplier, i) => at(`replenishment.suppliers[${i}]`, () => replenishment.putSupplier(supplier, ACTOR)));
+    seed.replenishment.sourcing.forEach((row, i) => at(`replenishment.sourcing[${i}]`, () => replenishment.putSourcing(row, ACTOR)));
+    outcome.replenishment = true;
+  }
   if (inventory.catalog.channels().length === 0 && seed.channels.length > 0) {
     seed.channels.forEach((channel, i) => at(`channels[${i}]`, () => inventory.catalog.putChannel(channel)));
     outcome.channels = true;

@@ -13,6 +13,8 @@ import type { EdgeSessionsView } from '../ingest/edge-sessions.ts';
 import type { LocationBlocks } from '../inventory/location-blocks.ts';
 import type { InventoryApi } from '../inventory/open-inventory.ts';
 import type { ToolingApi } from '../tooling/open-tooling.ts';
+import type { ForecastingApi } from '../forecasting/open-forecasting.ts';
+import type { ReplenishmentApi } from '../forecasting/replenishment.ts';
 import type { ProductionSchedule } from '../tooling/production-schedule.ts';
 import type { WindowPlanner } from '../tooling/window-planner.ts';
 import type { SparePartRequisitions } from '../purchasing/spare-part-requisitions.ts';
@@ -35,7 +37,10 @@ import { gatewayCredentialRoutes, type GatewayCredentialAdmin } from './routes/g
 import { gatewayEventRoutes } from './routes/gateway-events.ts';
 import { gatewaySessionRoutes } from './routes/gateway-sessions.ts';
 import { gatewayRoutes } from './routes/gateways.ts';
+import { forecastFactorRoutes, type ForecastFactorRouteOptions } from './routes/forecast-factors.ts';
+import { forecastingRoutes } from './routes/forecasting.ts';
 import { fusionRoutes } from './routes/fusion.ts';
+import { replenishmentRoutes } from './routes/replenishment.ts';
 import { healthRoute, type HealthInfo } from './routes/health.ts';
 import { inventoryCatalogRoutes } from './routes/inventory-catalog.ts';
 import { inventoryMoveRoutes } from './routes/inventory-moves.ts';
@@ -119,11 +124,15 @@ export interface CloudAppOptions {
   inventory?: InventoryApi;
   /** Mold tooling and the production schedule (cloud/tooling); without, their routes are not registered. */
   tooling?: { api: ToolingApi; schedule: ProductionSchedule; planner: WindowPlanner | undefined };
+  /** Demand forecasting and its factors (cloud/forecasting); without, their routes are not registered. */
+  forecasting?: { api: ForecastingApi; factors: ForecastFactorRouteOptions };
+  /** Replenishment suggestions (cloud/forecasting/replenishment.ts); without, their routes are not registered. */
+  replenishment?: ReplenishmentApi;
 }
 
 export function buildCloudApp({
   store, auth, logger, secureCookies = true, health = () => ({}), monotonicMs = () => performance.now(), gatewayCredentials, rollout, sessions, events,
-  rules, requisitions, locationBlocks, masterData, devices, scans, inventory, tooling,
+  rules, requisitions, locationBlocks, masterData, devices, scans, inventory, tooling, forecasting, replenishment,
 }: CloudAppOptions): FastifyInstance {
   const app = Fastify({
     loggerInstance: logger,
@@ -182,6 +191,11 @@ export function buildCloudApp({
     app.register(toolingRoutes, { tooling: tooling.api });
     app.register(toolingScheduleRoutes, { schedule: tooling.schedule, planner: tooling.planner });
   }
+  if (forecasting) {
+    app.register(forecastingRoutes, { forecasting: forecasting.api });
+    app.register(forecastFactorRoutes, forecasting.factors);
+  }
+  if (replenishment) app.register(replenishmentRoutes, { replenishment });
   app.register(gatewaySessionRoutes, { store, sessions });
   app.register(telemetryLatestRoute, { store, sessions });
   app.register(telemetryHistoryRoute, { store });

@@ -54,6 +54,7 @@ function expectedScreens(role: RoleId): string[] {
     holds('users.read') && 'Users', holds('devices.manage') && 'Gateway credentials', 'Rules',
     holds('inventory.read') && 'Scans', holds('inventory.read') && 'Shelves', holds('inventory.read') && 'Lots',
     holds('inventory.read') && 'Stock', holds('inventory.read') && 'Lot trace', holds('inventory.read') && 'Fusion', holds('inventory.read') && 'Tooling',
+    holds('inventory.read') && 'Forecasting', holds('inventory.read') && 'Replenishment',
     holds('devices.manage') && 'Devices',
   ].filter(Boolean) as string[];
 }
@@ -126,7 +127,7 @@ describe('each demo role in the browser', () => {
 
       await operator.goto(`${http.url}/`);
       await operator.waitForSelector('#connection[data-state="live"]', { timeout: 5000 });
-      expect(await visibleNav(operator)).toEqual(['Telemetry', 'Connectors', 'Gateways', 'Permissions', 'Rules', 'Scans', 'Shelves', 'Lots', 'Stock', 'Lot trace', 'Fusion', 'Tooling']);
+      expect(await visibleNav(operator)).toEqual(['Telemetry', 'Connectors', 'Gateways', 'Permissions', 'Rules', 'Scans', 'Shelves', 'Lots', 'Stock', 'Lot trace', 'Fusion', 'Tooling', 'Forecasting', 'Replenishment']);
 
       await admin.goto(`${http.url}/audit`);
       await admin.waitForSelector('#audit-rows tr[data-action="permissions.update"]');

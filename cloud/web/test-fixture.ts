@@ -55,6 +55,8 @@ export interface TestCloudOptions {
   scans?: CloudAppOptions['scans'];
   inventory?: CloudAppOptions['inventory'];
   tooling?: CloudAppOptions['tooling'];
+  forecasting?: CloudAppOptions['forecasting'];
+  replenishment?: CloudAppOptions['replenishment'];
   /** Called before app.ready(), e.g. to register an extra route. */
   beforeReady?: (app: FastifyInstance) => void;
 }
@@ -73,7 +75,7 @@ export async function openTestCloud(options: TestCloudOptions = {}): Promise<Tes
   const app = buildCloudApp({
     store, auth: auth.service, logger: options.logger ?? pino({ level: 'silent' }), secureCookies, health: options.health,
     gatewayCredentials: options.gatewayCredentials, rollout: rollout.rollout, masterData: options.masterData, devices: options.devices, scans: options.scans,
-    inventory: options.inventory, tooling: options.tooling,
+    inventory: options.inventory, tooling: options.tooling, forecasting: options.forecasting, replenishment: options.replenishment,
   });
   options.beforeReady?.(app);
   await app.ready();
