@@ -53,7 +53,7 @@ describe('the route table', () => {
     // Deliberately public: liveness, logging in, and the static pages and files (they hold no data).
     const adminPages = Object.keys(ADMIN_SCREENS).flatMap((path) => [`GET ${path}`, `HEAD ${path}`]);
     expect(publicRoutes.sort()).toEqual([
-      'GET /api/health', 'GET /login', 'GET /ui/*', 'HEAD /api/health', 'HEAD /login', 'HEAD /ui/*', 'POST /api/session', ...adminPages,
+      'GET /api/health', 'GET /docs', 'GET /login', 'GET /ui/*', 'HEAD /api/health', 'HEAD /docs', 'HEAD /login', 'HEAD /ui/*', 'POST /api/session', ...adminPages,
     ].sort());
   });
 
