@@ -73,7 +73,8 @@ beforeAll(async () => {
     logger: pino({ level: 'silent' }),
     dailyRunMinute: null,
     train: { maxEpochs: 3, hiddenSize: 4, windowsPerEpoch: 64 },
-    backtest: { folds: 3 },
+    // Long enough (a few seconds) that the page, polling every 500 ms, sees the bar between start and end.
+    backtest: { folds: 6, lstm: { inputDays: 28, hiddenSize: 8, maxEpochs: 4, windowsPerEpoch: 1500 } },
   });
   // the forecasts of the three Mondays before, then the monitor scores those weeks against the sales
   for (const monday of ['2027-01-04', '2027-01-11', '2027-01-18']) await forecasting.runs.run(at(monday));
