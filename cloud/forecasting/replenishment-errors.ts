@@ -5,6 +5,8 @@
  * catalogue's code and status given here, so the catalogue needs no replenishment-only entries.
  * Unknown SKUs and locations are the inventory core's own refusals (InventoryError).
  */
+import { PartRefusal, type RefusalAnswer } from '../part-refusal.ts';
+
 export const replenishmentErrorCodes = {
   UNKNOWN_SUPPLIER: { status: 404, api: 'NOT_FOUND', text: 'No supplier with that id.' },
   UNKNOWN_SOURCING: { status: 404, api: 'NOT_FOUND', text: 'No supplier is set for that SKU at that location.' },
@@ -15,11 +17,9 @@ export const replenishmentErrorCodes = {
 
 export type ReplenishmentErrorCode = keyof typeof replenishmentErrorCodes;
 
-export class ReplenishmentError extends Error {
-  constructor(readonly code: ReplenishmentErrorCode, readonly field: string | null, message: string) {
-    super(message);
-    this.name = 'ReplenishmentError';
-  }
+export class ReplenishmentError extends PartRefusal<ReplenishmentErrorCode> {
+  override readonly name = 'ReplenishmentError';
+  get answer(): RefusalAnswer { return replenishmentErrorCodes[this.code]; }
 }
 
 /** The common refusal: `field` has a value that cannot be used; `expected` says what to send. */

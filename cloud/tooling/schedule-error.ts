@@ -4,6 +4,8 @@
  * the API catalogue's nearest code (cloud/web/api-errors.ts) and this field and message, so the
  * API's error list needs no schedule-only entries.
  */
+import { PartRefusal, type RefusalAnswer } from '../part-refusal.ts';
+
 export const scheduleErrorCodes = {
   UNKNOWN_ORDER: { status: 404, api: 'NOT_FOUND', text: 'No production order with that id.' },
   UNKNOWN_MACHINE: { status: 400, api: 'INVALID_INPUT', text: 'The tooling part has no machine with that id.' },
@@ -16,9 +18,7 @@ export const scheduleErrorCodes = {
 
 export type ScheduleErrorCode = keyof typeof scheduleErrorCodes;
 
-export class ScheduleError extends Error {
-  constructor(readonly code: ScheduleErrorCode, readonly field: string | null, message: string) {
-    super(message);
-    this.name = 'ScheduleError';
-  }
+export class ScheduleError extends PartRefusal<ScheduleErrorCode> {
+  override readonly name = 'ScheduleError';
+  get answer(): RefusalAnswer { return scheduleErrorCodes[this.code]; }
 }

@@ -5,6 +5,8 @@
  * answer each code with the API catalogue's code and status given here, so the catalogue needs
  * no tooling-only entries.
  */
+import { PartRefusal, type RefusalAnswer } from '../part-refusal.ts';
+
 export const toolingErrorCodes = {
   UNKNOWN_ASSET: { status: 404, api: 'NOT_FOUND', text: 'No tooling asset with that id.' },
   UNKNOWN_MACHINE: { status: 404, api: 'NOT_FOUND', text: 'No machine with that id.' },
@@ -15,11 +17,9 @@ export const toolingErrorCodes = {
 
 export type ToolingErrorCode = keyof typeof toolingErrorCodes;
 
-export class ToolingError extends Error {
-  constructor(readonly code: ToolingErrorCode, readonly field: string | null, message: string) {
-    super(message);
-    this.name = 'ToolingError';
-  }
+export class ToolingError extends PartRefusal<ToolingErrorCode> {
+  override readonly name = 'ToolingError';
+  get answer(): RefusalAnswer { return toolingErrorCodes[this.code]; }
 }
 
 /** Shorthand for the common refusal: a field with a value that cannot be used. */

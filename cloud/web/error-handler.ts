@@ -1,10 +1,12 @@
 /**
  * The one place that turns failures into `{ error, field, message }`: schema validation errors
- * (named after the field, with what to send instead), ApiErrors and InventoryErrors thrown by
+ * (named after the field, with what to send instead), ApiErrors, InventoryErrors and the other
+ * parts' refusals (PartRefusal) thrown by
  * handlers, unknown routes and anything unexpected.
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { InventoryError, inventoryErrorStatus } from '../inventory/inventory-errors.ts';
+import { PartRefusal } from '../part-refusal.ts';
 import { ApiError, type ApiErrorBody, type ApiErrorCode } from './api-errors.ts';
 
 interface AjvError {
@@ -88,6 +90,10 @@ export function installErrorHandling(app: FastifyInstance): { rejections: () => 
     // The inventory core's refusals carry their own stable code and field (api-errors.ts lists them).
     if (error instanceof InventoryError) {
       return reject(request, reply, inventoryErrorStatus(error), { error: error.code, field: error.field, message: error.message });
+    }
+    // Tooling, schedule, replenishment and forecasting refusals: the API code their catalogue names.
+    if (error instanceof PartRefusal) {
+      return reject(request, reply, error.answer.status, { error: error.answer.api, field: error.field, message: error.message });
     }
     if (error.validation) {
       const body = describeValidationError(request, error.validation as AjvError[], error.validationContext ?? 'querystring');

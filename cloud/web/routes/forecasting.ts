@@ -6,27 +6,13 @@
  * `forecasting.manage`. The service's refusals (ForecastingError) go out with their own code.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { ForecastingError, type ForecastingErrorCode } from '../../forecasting/forecasting-errors.ts';
 import type { ForecastingApi } from '../../forecasting/open-forecasting.ts';
-import { ApiError, apiErrorSchema, type ApiErrorCode } from '../api-errors.ts';
+import { ApiError, apiErrorSchema } from '../api-errors.ts';
 
 export interface ForecastingRouteOptions { forecasting: ForecastingApi }
 
 const errors = { 400: apiErrorSchema, 401: apiErrorSchema, 403: apiErrorSchema, 404: apiErrorSchema } as const;
 const writeErrors = { ...errors, 409: apiErrorSchema } as const;
-const STATUS: Record<ForecastingErrorCode, [number, ApiErrorCode]> = { CONFLICT: [409, 'CONFLICT'], NOT_FOUND: [404, 'NOT_FOUND'], INVALID_INPUT: [400, 'INVALID_INPUT'] };
-
-function run<T>(fn: () => T): T {
-  try {
-    return fn();
-  } catch (error) {
-    if (error instanceof ForecastingError) {
-      const [status, code] = STATUS[error.code];
-      throw new ApiError(status, code, error.field, error.message);
-    }
-    throw error;
-  }
-}
 
 const actorOf = (request: FastifyRequest) => request.principal!.account.username;
 const nullableNumber = { type: ['number', 'null'] } as const;
@@ -123,7 +109,7 @@ export async function forecastingRoutes(app: FastifyInstance, { forecasting }: F
       body: { type: 'object', additionalProperties: false, required: ['kind'], properties: { kind: { type: 'string', enum: kinds, 'x-expected': 'train, backtest or forecast' } } },
       response: { 202: jobSchema, ...writeErrors },
     },
-  }, async (request, reply) => reply.code(202).send(run(() => forecasting.startJob(request.body.kind, actorOf(request)))));
+  }, async (request, reply) => reply.code(202).send(forecasting.startJob(request.body.kind, actorOf(request))));
 
   app.get<{ Params: { id: number } }>('/api/forecasting/jobs/:id', {
     config: { permission: 'inventory.read' },
@@ -137,7 +123,7 @@ export async function forecastingRoutes(app: FastifyInstance, { forecasting }: F
   app.post<{ Params: { id: number } }>('/api/forecasting/jobs/:id/cancel', {
     config: { permission: 'forecasting.manage' },
     schema: { summary: 'Ask a running job to stop (it ends cancelled); a finished job is answered as it is', params: idParams('a job id'), response: { 200: jobSchema, ...writeErrors } },
-  }, async (request) => run(() => forecasting.cancelJob(request.params.id)));
+  }, async (request) => forecasting.cancelJob(request.params.id));
 
   app.get('/api/forecasting/series', {
     config: { permission: 'inventory.read' },
@@ -213,5 +199,5 @@ export async function forecastingRoutes(app: FastifyInstance, { forecasting }: F
       body: { type: 'object', additionalProperties: false, required: ['note'], properties: { note: { type: 'string', minLength: 1, maxLength: 2000, 'x-expected': 'what was found and done (1-2000 characters)' } } },
       response: { 200: reviewSchema, ...writeErrors },
     },
-  }, async (request) => run(() => forecasting.closeReview(request.params.id, actorOf(request), request.body.note)));
+  }, async (request) => forecasting.closeReview(request.params.id, actorOf(request), request.body.note));
 }

@@ -11,7 +11,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { CODE_PATTERN } from '../../inventory/inventory-codes.ts';
 import type { ReplenishmentApi, ReplenishmentScope } from '../../forecasting/replenishment.ts';
-import { ReplenishmentError, replenishmentErrorCodes } from '../../forecasting/replenishment-errors.ts';
 import { MAX_SUGGESTIONS_PAGE, PURCHASE_ORDER_MAX, type SuggestionFilter } from '../../forecasting/replenishment-suggestions.ts';
 import { MAX_DAYS, MAX_SERVICE_LEVEL, MIN_SERVICE_LEVEL, type SourcingInput, type SupplierInput } from '../../forecasting/suppliers.ts';
 import { ApiError, apiErrorSchema } from '../api-errors.ts';
@@ -69,19 +68,6 @@ const runSchema = obj(['madeAt', 'suggestions', 'skipped'], {
 const sourcingParams = obj(['sku', 'location'], { sku: skuField, location: locationField });
 const idParams = obj(['id'], { id: { type: 'integer', minimum: 1, 'x-expected': 'a suggestion id (GET /api/replenishment/suggestions)' } });
 
-/** Runs a replenishment call, answering its refusals as API errors. */
-function run<T>(fn: () => T): T {
-  try {
-    return fn();
-  } catch (error) {
-    if (error instanceof ReplenishmentError) {
-      const { status, api } = replenishmentErrorCodes[error.code];
-      throw new ApiError(status, api, error.field, error.message);
-    }
-    throw error;
-  }
-}
-
 const actorOf = (request: FastifyRequest) => request.principal!.account.username;
 
 export async function replenishmentRoutes(app: FastifyInstance, { replenishment }: ReplenishmentRouteOptions) {
@@ -113,7 +99,7 @@ export async function replenishmentRoutes(app: FastifyInstance, { replenishment 
       }),
       response: { 200: supplierSchema, ...errors },
     },
-  }, async (request) => run(() => part().putSupplier({ ...request.body, id: request.params.id }, actorOf(request))));
+  }, async (request) => part().putSupplier({ ...request.body, id: request.params.id }, actorOf(request)));
 
   app.get<{ Querystring: { sku?: string; location?: string; supplier?: string } }>('/api/replenishment/sourcing', {
     config: { permission: 'inventory.read' },
@@ -136,12 +122,12 @@ export async function replenishmentRoutes(app: FastifyInstance, { replenishment 
       }),
       response: { 200: sourcingSchema, ...errors },
     },
-  }, async (request) => run(() => part().putSourcing({ ...request.body, ...request.params }, actorOf(request))));
+  }, async (request) => part().putSourcing({ ...request.body, ...request.params }, actorOf(request)));
 
   app.delete<{ Params: { sku: string; location: string } }>('/api/replenishment/sourcing/:sku/:location', {
     config: { permission: 'purchasing.manage' },
     schema: { summary: 'Stop replenishing a SKU at a location; answers what was removed', params: sourcingParams, response: { 200: sourcingSchema, ...errors } },
-  }, async (request) => run(() => part().removeSourcing(request.params.sku, request.params.location)));
+  }, async (request) => part().removeSourcing(request.params.sku, request.params.location));
 
   app.post<{ Body: ReplenishmentScope }>('/api/replenishment/runs', {
     config: { permission: 'purchasing.manage' },
@@ -150,7 +136,7 @@ export async function replenishmentRoutes(app: FastifyInstance, { replenishment 
       body: obj([], { sku: skuField, location: locationField }),
       response: { 200: runSchema, ...errors },
     },
-  }, async (request) => run(() => part().run(request.body ?? {})));
+  }, async (request) => part().run(request.body ?? {}));
 
   app.get<{ Querystring: SuggestionFilter }>('/api/replenishment/suggestions', {
     config: { permission: 'inventory.read' },
@@ -162,7 +148,7 @@ export async function replenishmentRoutes(app: FastifyInstance, { replenishment 
       }),
       response: { 200: obj(['suggestions'], { suggestions: { type: 'array', items: suggestionSchema } }), ...errors },
     },
-  }, async (request) => ({ suggestions: replenishment ? run(() => replenishment.suggestions(request.query)) : [] }));
+  }, async (request) => ({ suggestions: replenishment ? replenishment.suggestions(request.query) : [] }));
 
   app.get<{ Params: { id: number } }>('/api/replenishment/suggestions/:id', {
     config: { permission: 'inventory.read' },
@@ -181,7 +167,7 @@ export async function replenishmentRoutes(app: FastifyInstance, { replenishment 
       body: obj([], { purchaseOrder: { type: ['string', 'null'], minLength: 1, maxLength: PURCHASE_ORDER_MAX, 'x-expected': `the purchase order's reference, 1 to ${PURCHASE_ORDER_MAX} characters, or null` } }),
       response: { 200: suggestionSchema, ...errors },
     },
-  }, async (request) => run(() => part().accept(request.params.id, actorOf(request), request.body?.purchaseOrder ?? null)));
+  }, async (request) => part().accept(request.params.id, actorOf(request), request.body?.purchaseOrder ?? null));
 
   app.post<{ Params: { id: number } }>('/api/replenishment/suggestions/:id/dismiss', {
     config: { permission: 'purchasing.manage' },
@@ -190,5 +176,5 @@ export async function replenishmentRoutes(app: FastifyInstance, { replenishment 
       params: idParams, body: obj([], {}),
       response: { 200: suggestionSchema, ...errors },
     },
-  }, async (request) => run(() => part().dismiss(request.params.id, actorOf(request))));
+  }, async (request) => part().dismiss(request.params.id, actorOf(request)));
 }

@@ -8,7 +8,6 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { orderStatuses, type OrderStatus, type ProductionSchedule } from '../../tooling/production-schedule.ts';
-import { ScheduleError, scheduleErrorCodes } from '../../tooling/schedule-error.ts';
 import type { MaintenancePlan, WindowPlanner } from '../../tooling/window-planner.ts';
 import { ApiError, apiErrorSchema } from '../api-errors.ts';
 import { timeField } from '../query-fields.ts';
@@ -77,21 +76,6 @@ const planSchema = {
   },
 } as const;
 
-/** A ScheduleError as the API's error body; anything else unchanged. */
-function apiErrorOf(error: unknown): unknown {
-  if (!(error instanceof ScheduleError)) return error;
-  const { status, api } = scheduleErrorCodes[error.code];
-  return new ApiError(status, api, error.field, error.message);
-}
-
-function answered<T>(run: () => T): T {
-  try {
-    return run();
-  } catch (error) {
-    throw apiErrorOf(error);
-  }
-}
-
 interface OrderBody { machine: string; mold?: string | null; sku: string; qty: number; start: number; end: number; status?: OrderStatus; note?: string | null }
 
 export async function toolingScheduleRoutes(app: FastifyInstance, { schedule, planner }: ToolingScheduleRouteOptions) {
@@ -140,7 +124,7 @@ export async function toolingScheduleRoutes(app: FastifyInstance, { schedule, pl
       response: { 200: orderSchema, 201: orderSchema, ...errors },
     },
   }, async (request, reply) => {
-    const { order, created } = answered(() => schedule.put(request.params.id, request.body, request.principal!.account.username));
+    const { order, created } = schedule.put(request.params.id, request.body, request.principal!.account.username);
     return reply.code(created ? 201 : 200).send(order);
   });
 
@@ -155,7 +139,7 @@ export async function toolingScheduleRoutes(app: FastifyInstance, { schedule, pl
       },
       response: { 200: orderSchema, ...errors },
     },
-  }, async (request) => answered(() => schedule.cancel(request.params.id, request.principal!.account.username, request.body?.reason)));
+  }, async (request) => schedule.cancel(request.params.id, request.principal!.account.username, request.body?.reason));
 
   app.get<{ Params: { id: string }; Querystring: { durationHours?: number } }>('/api/tooling/assets/:id/maintenance-window', {
     config: { permission: 'inventory.read' },

@@ -9,7 +9,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ATTACHMENT_BODY_LIMIT, attachmentTypes, contentDisposition } from '../../tooling/attachment-files.ts';
 import type { ToolingApi } from '../../tooling/open-tooling.ts';
-import { ToolingError, toolingErrorCodes } from '../../tooling/tooling-errors.ts';
 import type { AttachmentInput, InspectionInput, MachineInput, ReplaceInput, ToolingAssetInput } from '../../tooling/tooling-types.ts';
 import { ApiError, apiErrorSchema } from '../api-errors.ts';
 import * as s from './tooling-schemas.ts';
@@ -24,19 +23,6 @@ const toleranceQuery = {
   type: 'object', additionalProperties: false,
   properties: { toleranceUmPerMK: { type: 'number', minimum: 0, maximum: 10, description: 'How far a spare\'s CTE may be from the mother mold\'s; default 0.5.', 'x-expected': 'µm/(m·K) from 0 to 10, e.g. 0.5' } },
 } as const;
-
-/** Runs a tooling call, answering its refusals as API errors. */
-function run<T>(fn: () => T): T {
-  try {
-    return fn();
-  } catch (error) {
-    if (error instanceof ToolingError) {
-      const { status, api } = toolingErrorCodes[error.code];
-      throw new ApiError(status, api, error.field, error.message);
-    }
-    throw error;
-  }
-}
 
 const actorOf = (request: FastifyRequest) => request.principal!.account.username;
 
@@ -71,7 +57,7 @@ export async function toolingRoutes(app: FastifyInstance, { tooling }: ToolingRo
       summary: 'Register or change a mold, sub-mold or insert; fields left out keep their value. BOM rules are checked: unknown parent, cycles, an insert in service without a mold, warn above life',
       params: assetParams, body: s.assetBody, response: { 200: s.assetSchema, ...errors },
     },
-  }, async (request) => run(() => part().putAsset({ ...request.body, id: request.params.id }, actorOf(request))));
+  }, async (request) => part().putAsset({ ...request.body, id: request.params.id }, actorOf(request)));
 
   app.post<{ Params: { id: string }; Body: ReplaceInput }>('/api/tooling/assets/:id/replace', {
     config: { permission: 'tooling.manage' },
@@ -80,7 +66,7 @@ export async function toolingRoutes(app: FastifyInstance, { tooling }: ToolingRo
       params: assetParams, body: s.replaceBody,
       response: { 200: { type: 'object', additionalProperties: false, required: ['removed', 'installed'], properties: { removed: s.assetSchema, installed: s.assetSchema } }, ...errors },
     },
-  }, async (request) => run(() => part().replace(request.params.id, request.body, actorOf(request))));
+  }, async (request) => part().replace(request.params.id, request.body, actorOf(request)));
 
   app.get<{ Params: { id: string }; Querystring: { toleranceUmPerMK?: number } }>('/api/tooling/assets/:id/recommendation', {
     config: { permission: 'inventory.read' },
@@ -88,7 +74,7 @@ export async function toolingRoutes(app: FastifyInstance, { tooling }: ToolingRo
       summary: 'What to replace the asset with: spares whose CTE matches the mother mold\'s, ranked, with the last three inspections and a maintenance window',
       params: assetParams, querystring: toleranceQuery, response: { 200: s.recommendationSchema, ...errors },
     },
-  }, async (request) => run(() => part().recommendation(request.params.id, request.query.toleranceUmPerMK)));
+  }, async (request) => part().recommendation(request.params.id, request.query.toleranceUmPerMK));
 
   app.post<{ Params: { id: string }; Body: InspectionInput }>('/api/tooling/assets/:id/inspections', {
     config: { permission: 'tooling.manage' },
@@ -97,7 +83,7 @@ export async function toolingRoutes(app: FastifyInstance, { tooling }: ToolingRo
       summary: `Record an inspection report with its files (${attachmentTypes.join(', ')}; base64, up to 5 MiB each)`,
       params: assetParams, body: s.inspectionBody, response: { 201: s.inspectionSchema, ...errors },
     },
-  }, async (request, reply) => reply.code(201).send(run(() => part().addInspection(request.params.id, request.body, actorOf(request)))));
+  }, async (request, reply) => reply.code(201).send(part().addInspection(request.params.id, request.body, actorOf(request))));
 
   app.get<{ Params: { id: string }; Querystring: { limit: number } }>('/api/tooling/assets/:id/inspections', {
     config: { permission: 'inventory.read' },
@@ -107,7 +93,7 @@ export async function toolingRoutes(app: FastifyInstance, { tooling }: ToolingRo
       querystring: { type: 'object', additionalProperties: false, properties: { limit: { type: 'integer', minimum: 1, maximum: 100, default: 20, 'x-expected': 'a whole number from 1 to 100' } } },
       response: { 200: { type: 'object', additionalProperties: false, required: ['inspections'], properties: { inspections: { type: 'array', items: s.inspectionSchema } } }, ...errors },
     },
-  }, async (request) => ({ inspections: run(() => part().inspections(request.params.id, request.query.limit)) }));
+  }, async (request) => ({ inspections: part().inspections(request.params.id, request.query.limit) }));
 
   app.post<{ Params: { id: string }; Body: AttachmentInput & { certificate?: string | null } }>('/api/tooling/assets/:id/attachments', {
     config: { permission: 'tooling.manage' },
@@ -116,7 +102,7 @@ export async function toolingRoutes(app: FastifyInstance, { tooling }: ToolingRo
       summary: 'Attach a file to the asset or, with `certificate`, to one of its material certificates',
       params: assetParams, body: s.attachmentBody, response: { 201: s.attachmentSchema, ...errors },
     },
-  }, async (request, reply) => reply.code(201).send(run(() => part().attach(request.params.id, request.body, actorOf(request)))));
+  }, async (request, reply) => reply.code(201).send(part().attach(request.params.id, request.body, actorOf(request))));
 
   app.get<{ Params: { id: number } }>('/api/tooling/attachments/:id', {
     config: { permission: 'inventory.read' },
@@ -146,7 +132,7 @@ export async function toolingRoutes(app: FastifyInstance, { tooling }: ToolingRo
       summary: 'Register or change a molding machine: the Sparkplug tags of its shot counter and mold id; a changed tag starts its count over',
       params: machineParams, body: s.machineBody, response: { 200: s.machineSchema, ...errors },
     },
-  }, async (request) => run(() => part().putMachine({ ...request.body, id: request.params.id }, actorOf(request))));
+  }, async (request) => part().putMachine({ ...request.body, id: request.params.id }, actorOf(request)));
 
   app.post<{ Params: { id: string }; Body: { mold: string | null; at?: number } }>('/api/tooling/machines/:id/mount', {
     config: { permission: 'tooling.manage' },
@@ -154,7 +140,7 @@ export async function toolingRoutes(app: FastifyInstance, { tooling }: ToolingRo
       summary: 'Mount a mold on the machine (it leaves the machine it was on), or unmount with mold null',
       params: machineParams, body: s.mountBody, response: { 200: s.machineSchema, ...errors },
     },
-  }, async (request) => run(() => part().mount(request.params.id, request.body.mold, actorOf(request), request.body.at)));
+  }, async (request) => part().mount(request.params.id, request.body.mold, actorOf(request), request.body.at));
 
   app.get<{ Params: { id: string } }>('/api/tooling/machines/:id/mounts', {
     config: { permission: 'inventory.read' },
@@ -165,7 +151,7 @@ export async function toolingRoutes(app: FastifyInstance, { tooling }: ToolingRo
     },
   }, async (request) => {
     if (!part().machine(request.params.id)) throw noMachine(request.params.id);
-    return { mounts: run(() => part().mounts(request.params.id)) };
+    return { mounts: part().mounts(request.params.id) };
   });
 
   app.get<{ Querystring: { toleranceUmPerMK?: number } }>('/api/tooling/warnings', {
@@ -175,7 +161,7 @@ export async function toolingRoutes(app: FastifyInstance, { tooling }: ToolingRo
       querystring: toleranceQuery,
       response: { 200: { type: 'object', additionalProperties: false, required: ['warnings'], properties: { warnings: { type: 'array', items: s.warningSchema } } }, ...errors },
     },
-  }, async (request) => ({ warnings: tooling ? run(() => tooling.warnings(request.query.toleranceUmPerMK)) : [] }));
+  }, async (request) => ({ warnings: tooling ? tooling.warnings(request.query.toleranceUmPerMK) : [] }));
 
   app.get('/api/tooling/feed', {
     config: { permission: 'inventory.read' },
