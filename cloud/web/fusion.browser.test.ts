@@ -100,7 +100,7 @@ describe('fusion screen', () => {
     expect(await held.textContent()).toContain('150 differs from the expected 168 by 18');
     await held.locator('button[data-action="confirm"]').click();
     await expect.poll(() => page.locator('#fusion-status').textContent()).toBe(`Confirmed report #${heldId}; no derived figure changed.`);
-    expect(await page.locator('#fusion-pending').textContent()).toBe('Nothing waits for confirmation.');
+    await expect.poll(() => page.locator('#fusion-pending').textContent()).toBe('Nothing waits for confirmation.');
     expect(fusion.fusion.reportById(heldId)).toMatchObject({ status: 'applied', decidedBy: 'engineer' });
     expect(pageErrors).toEqual([]);
   });

@@ -117,10 +117,11 @@ export async function startFusion(me) {
     const outcome = apiOutcome(await api('POST', `/api/fusion/reports/${report.id}/${action}`, body));
     if (!outcome.ok) return setText(status, `Not done: ${outcome.message}`);
     const changed = action === 'confirm' ? outcome.body.changed.map((c) => `${c.figure} ${fmt(c.previous)} → ${fmt(c.value)}`) : [];
+    // Reload first, so the message appears together with the tables it describes.
+    await refresh();
     setText(status, action === 'confirm'
       ? `Confirmed report #${report.id}${changed.length > 0 ? `; changed ${changed.join(', ')}` : '; no derived figure changed'}.`
       : `Rejected report #${report.id}; it is never used.`);
-    await refresh();
   }
 
   function render(data) {
