@@ -34,6 +34,7 @@ import { FactorVersions } from './forecasting/factor-versions.ts';
 import { openForecasting } from './forecasting/open-forecasting.ts';
 import { ReplenishAfterForecast } from './forecasting/replenish-after-forecast.ts';
 import { openReplenishment } from './forecasting/replenishment.ts';
+import { openPurchaseOrders } from './purchasing/open-purchase-orders.ts';
 import { LedgerSalesHistory } from './forecasting/sales-history.ts';
 import { openProductionSchedule, type OpenProductionSchedule } from './tooling/open-production-schedule.ts';
 import { startEdgeLinkClient, type EdgeLinkClient } from './rollout/edge-link-client.ts';
@@ -186,7 +187,10 @@ export async function startCloud({ config, logger, onCredentialRotated }: CloudO
       factorScope: forecastingConfig?.factorScope ?? 'default', dailyRunMinute: forecastingConfig?.dailyRunMinute ?? 60,
     });
     closers.push(() => forecasting.close());
-    const replenishment = openReplenishment(storeFile, { clock: systemClock, forecasts: forecasting.forecasts });
+    // Accepted suggestions are open purchase orders; what is still to come counts as on order (cloud/purchasing).
+    const purchaseOrders = openPurchaseOrders(storeFile, { clock: systemClock });
+    closers.push(() => purchaseOrders.close());
+    const replenishment = openReplenishment(storeFile, { clock: systemClock, forecasts: forecasting.forecasts, onOrder: purchaseOrders.onOrder });
     closers.push(() => replenishment.close());
     const inventorySeed = config.inventory?.seed;
     if (inventorySeed) {
@@ -243,6 +247,7 @@ export async function startCloud({ config, logger, onCredentialRotated }: CloudO
       tooling: { api: tooling.api, schedule: schedule.schedule, planner: schedule.planner },
       forecasting: { api: forecasting.api, factors: { factors, salesHistory, clock: systemClock } },
       replenishment: replenishment.api,
+      purchaseOrders: purchaseOrders.api,
       gatewayCredentials: { list: () => broker.listGateways(), rotate: (username) => broker.rotateGatewayCredential(username) },
     });
     const http = await startCloudHttp({

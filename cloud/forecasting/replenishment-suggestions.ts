@@ -3,7 +3,14 @@
  * the SKU x locations it covers in one transaction (so the list never shows half a run); accepted
  * and dismissed ones stay as history. Purchasing accepts one (who, when, optionally the purchase
  * order it became) or dismisses it; either only from 'open'. Nothing here touches stock.
+ *
+ * Accepting opens the purchase-order line (cloud/purchasing/purchase-orders.ts) in the same
+ * transaction, under the reference given or `PO-<suggestion id>`, expected the supplier's lead
+ * time after today: replenishment counts it as on order until the ledger shows it received, so
+ * the next run does not suggest the same goods again.
  */
+import { PurchaseOrders } from '../purchasing/purchase-orders.ts';
+import { dayOf } from '../scans/utc-days.ts';
 import type { SqliteDatabase } from '../store/database.ts';
 import type { ReplenishmentSuggestion } from './forecasting-types.ts';
 import { invalidField, ReplenishmentError } from './replenishment-errors.ts';
@@ -31,10 +38,12 @@ const suggestionOf = (r: Row): ReplenishmentSuggestion => ({
 export class ReplenishmentSuggestions {
   readonly #db: SqliteDatabase;
   readonly #statements;
+  readonly #purchaseOrders: PurchaseOrders;
 
-  /** `db` must have the cloud migrations applied (018). */
+  /** `db` must have the cloud migrations applied (018, 019). */
   constructor(db: SqliteDatabase) {
     this.#db = db;
+    this.#purchaseOrders = new PurchaseOrders(db);
     this.#statements = {
       get: db.prepare('SELECT * FROM repl_suggestion WHERE id = ?'),
       list: db.prepare(`SELECT * FROM repl_suggestion WHERE (@state IS NULL OR state = @state) AND (@sku IS NULL OR sku = @sku)
@@ -46,6 +55,7 @@ export class ReplenishmentSuggestions {
           @sellableOnHand, @expiringUnsellable, @inTransit, @reserved, @explanation, 'open')`),
       decide: db.prepare(`UPDATE repl_suggestion SET state = @state, decided_by = @actor, decided_at = @at, purchase_order = @purchaseOrder
         WHERE id = @id AND state = 'open'`),
+      leadTime: db.prepare('SELECT lead_time_mean_days FROM repl_supplier WHERE id = ?').pluck(),
     };
   }
 
@@ -94,8 +104,22 @@ export class ReplenishmentSuggestions {
       if (state === 'accepted' && found.suggestedQty === 0) {
         throw new ReplenishmentError('CONFLICT', 'id', `id: suggestion ${id} suggests ordering nothing; dismiss it, or run the suggestions again when stock has changed`);
       }
-      this.#statements.decide.run({ id, state, actor, at, purchaseOrder });
+      const ref = state === 'accepted' ? this.#openPurchaseOrder(found, purchaseOrder ?? `PO-${id}`, actor, at) : null;
+      this.#statements.decide.run({ id, state, actor, at, purchaseOrder: ref });
       return this.get(id)!;
     }).immediate();
+  }
+
+  /** Opens the order line of an accepted suggestion (inside the accept's transaction); answers its reference. */
+  #openPurchaseOrder(suggestion: ReplenishmentSuggestion, ref: string, actor: string, at: number): string {
+    const leadTimeDays = suggestion.supplier === null ? undefined : this.#statements.leadTime.get(suggestion.supplier) as number | undefined;
+    if (leadTimeDays === undefined) {
+      throw new ReplenishmentError('CONFLICT', 'id', `id: suggestion ${suggestion.id} names no known supplier (${suggestion.supplier ?? 'none'}), so no order can be placed; run the suggestions again`);
+    }
+    this.#purchaseOrders.open({
+      ref, supplier: suggestion.supplier!, sku: suggestion.sku, location: suggestion.location, orderedQty: suggestion.suggestedQty,
+      leadTimeDays, actor, at, suggestionId: suggestion.id,
+    }, dayOf(at));
+    return ref;
   }
 }

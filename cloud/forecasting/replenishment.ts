@@ -9,10 +9,11 @@
  * In transit: the SKU's stock at transit locations under the replenished location, and at
  * transit locations outside every storage tree when the SKU is replenished at that one location
  * only (with several, nobody can tell where it is going, and the explanation says so); plus
- * `onOrder` (open purchase orders) once a purchasing part supplies it.
+ * `onOrder`: what is still to come on open purchase orders (cloud/purchasing/purchase-orders.ts).
  *
- * Composition (cloud-service.ts): `openReplenishment(file, { clock, forecasts })` after the
- * inventory and forecasting parts; give the web routes `api`; `close` it on shutdown.
+ * Composition (cloud-service.ts): `openReplenishment(file, { clock, forecasts, onOrder })` after
+ * the inventory and forecasting parts, `onOrder` from openPurchaseOrders(file, { clock }); give the
+ * web routes `api`; `close` it on shutdown.
  */
 import type { Clock } from '../../connectors/clock.ts';
 import { SqliteInventoryCatalog } from '../inventory/catalog.ts';

@@ -21,6 +21,7 @@ import { productionSchedule015 } from './migrations/015-production-schedule.ts';
 import { forecastFactors016 } from './migrations/016-forecast-factors.ts';
 import { forecasting017 } from './migrations/017-forecasting.ts';
 import { replenishment018 } from './migrations/018-replenishment.ts';
+import { purchaseOrders019 } from './migrations/019-purchase-orders.ts';
 
 export interface Migration {
   /** 1, 2, 3, ... in the order they must run; never reused. */
@@ -31,7 +32,7 @@ export interface Migration {
 }
 
 /** Every migration of the cloud store, oldest first. */
-export const cloudMigrations: readonly Migration[] = [telemetry001, sampleError002, accounts003, auditLog004, gatewayCredentials005, gatewayConfigs006, edgeSessions007, edgeEvents008, rulePacks009, masterData010, scans011, inventory012, fusion013, tooling014, productionSchedule015, forecastFactors016, forecasting017, replenishment018];
+export const cloudMigrations: readonly Migration[] = [telemetry001, sampleError002, accounts003, auditLog004, gatewayCredentials005, gatewayConfigs006, edgeSessions007, edgeEvents008, rulePacks009, masterData010, scans011, inventory012, fusion013, tooling014, productionSchedule015, forecastFactors016, forecasting017, replenishment018, purchaseOrders019];
 
 export class MigrationError extends Error {
   constructor(message: string) {

@@ -15,6 +15,7 @@ import type { InventoryApi } from '../inventory/open-inventory.ts';
 import type { ToolingApi } from '../tooling/open-tooling.ts';
 import type { ForecastingApi } from '../forecasting/open-forecasting.ts';
 import type { ReplenishmentApi } from '../forecasting/replenishment.ts';
+import type { PurchaseOrdersApi } from '../purchasing/open-purchase-orders.ts';
 import type { ProductionSchedule } from '../tooling/production-schedule.ts';
 import type { WindowPlanner } from '../tooling/window-planner.ts';
 import type { SparePartRequisitions } from '../purchasing/spare-part-requisitions.ts';
@@ -41,6 +42,7 @@ import { forecastFactorRoutes, type ForecastFactorRouteOptions } from './routes/
 import { forecastingRoutes } from './routes/forecasting.ts';
 import { fusionRoutes } from './routes/fusion.ts';
 import { replenishmentRoutes } from './routes/replenishment.ts';
+import { purchaseOrderRoutes } from './routes/purchase-orders.ts';
 import { healthRoute, type HealthInfo } from './routes/health.ts';
 import { inventoryCatalogRoutes } from './routes/inventory-catalog.ts';
 import { inventoryMoveRoutes } from './routes/inventory-moves.ts';
@@ -128,11 +130,13 @@ export interface CloudAppOptions {
   forecasting?: { api: ForecastingApi; factors: ForecastFactorRouteOptions };
   /** Replenishment suggestions (cloud/forecasting/replenishment.ts); without, their routes are not registered. */
   replenishment?: ReplenishmentApi;
+  /** Purchase orders opened by accepted suggestions (cloud/purchasing); without, their routes are not registered. */
+  purchaseOrders?: PurchaseOrdersApi;
 }
 
 export function buildCloudApp({
   store, auth, logger, secureCookies = true, health = () => ({}), monotonicMs = () => performance.now(), gatewayCredentials, rollout, sessions, events,
-  rules, requisitions, locationBlocks, masterData, devices, scans, inventory, tooling, forecasting, replenishment,
+  rules, requisitions, locationBlocks, masterData, devices, scans, inventory, tooling, forecasting, replenishment, purchaseOrders,
 }: CloudAppOptions): FastifyInstance {
   const app = Fastify({
     loggerInstance: logger,
@@ -196,6 +200,7 @@ export function buildCloudApp({
     app.register(forecastFactorRoutes, forecasting.factors);
   }
   if (replenishment) app.register(replenishmentRoutes, { replenishment });
+  if (purchaseOrders) app.register(purchaseOrderRoutes, { purchaseOrders });
   app.register(gatewaySessionRoutes, { store, sessions });
   app.register(telemetryLatestRoute, { store, sessions });
   app.register(telemetryHistoryRoute, { store });

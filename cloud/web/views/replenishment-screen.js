@@ -1,11 +1,14 @@
 // The replenishment screen (inventory.read; issue 8, items 8 and 9): the suggested orders per
 // SKU x location with every number behind each and its explanation, stock that expires before it
 // would sell highlighted, and the suppliers they rest on (read-only). Buyers (purchasing.manage)
-// run the suggestions now, accept one (with the purchase order it became, if any) or dismiss it;
-// nothing here changes stock (docs/forecasting-api.md "Replenishment").
+// run the suggestions now, accept one (with the purchase order it became, if any) or dismiss it,
+// and see the open purchase orders accepting opened (counted as on order until the ledger shows
+// them received) and close one with a reason; nothing here changes stock (docs/forecasting-api.md
+// "Replenishment", "Purchase orders").
 import { api, apiOutcome } from './api.js';
 import { el, setText } from './dom.js';
 import { fieldOf, formatWhen, query } from './stock-format.js';
+import { purchaseOrderTableHead, renderPurchaseOrders } from './replenishment-orders.js';
 import { renderSuggestions, suggestionTableHead } from './replenishment-table.js';
 import { renderSuppliers } from './replenishment-suppliers.js';
 
@@ -15,6 +18,11 @@ const NEXT_STEPS = {
   NOT_FOUND: 'Refresh: the suggestion may have been replaced by a newer run.',
   CONFLICT: 'Refresh: someone decided it meanwhile.',
 };
+const ORDER_NEXT_STEPS = {
+  NOT_FOUND: 'Refresh: the order list may be out of date.',
+  CONFLICT: 'Refresh: it was received or closed meanwhile.',
+};
+const CLOSED_AS = { cancelled: 'cancelled', short_closed: 'short-closed' };
 
 /** GETs `url` and returns its `key`, or throws with the API's words. */
 async function list(url, key) {
@@ -37,6 +45,12 @@ export async function startReplenishment(me) {
   const skipped = el('div', { class: 'replenishment-skipped', id: 'replenishment-skipped', hidden: true });
   const rows = el('tbody', { id: 'replenishment-rows' });
   const suppliers = el('div', { id: 'replenishment-supplier-tables' });
+  const orderRows = manage ? el('tbody', { id: 'replenishment-order-rows' }) : null;
+  const orders = manage ? [
+    el('h3', { text: 'Open purchase orders' }),
+    el('p', { class: 'hint', text: 'Accepted suggestions become order lines. What is still to come counts as on order in the next run until receipts naming the PO (document purchase_order) arrive; close a line that will not come, with the reason.' }),
+    el('div', { class: 'replenishment-table-frame' }, el('table', { class: 'readings replenishment-table replenishment-orders', id: 'replenishment-orders' }, purchaseOrderTableHead(), orderRows)),
+  ] : [];
   root.replaceChildren(
     el('p', { class: 'hint', text: 'Order = forecast demand over lead time + review period + safety stock − on-hand stock that will still sell before it expires − stock in transit, in the supplier\'s whole packs. '
       + (manage ? 'Accept a suggestion (with its purchase order if there is one) or dismiss it; stock does not change here.'
@@ -44,6 +58,7 @@ export async function startReplenishment(me) {
     el('div', { class: 'replenishment-bar' }, runButton, stateFilter, refreshButton, status),
     skipped,
     el('div', { class: 'replenishment-table-frame' }, el('table', { class: 'readings replenishment-table', id: 'replenishment-table' }, suggestionTableHead(), rows)),
+    ...orders,
     el('h3', { text: 'Suppliers' }),
     el('p', { class: 'hint', text: 'Lead time and its spread set the coverage and the safety stock; a supplier delivering less on time in full raises the safety stock.' }),
     suppliers);
@@ -62,7 +77,7 @@ export async function startReplenishment(me) {
       setText(status, `Not ${path === 'accept' ? 'accepted' : 'dismissed'}: ${outcome.message}`);
       return;
     }
-    await loadSuggestions();
+    await Promise.all([loadSuggestions(), loadOrders()]);
     const done = outcome.body;
     setText(status, `${done.state === 'accepted' ? 'Accepted' : 'Dismissed'} the order of ${done.suggestedQty} ${done.sku} at ${done.location}${done.purchaseOrder ? ` as ${done.purchaseOrder}` : ''}.`);
   }
@@ -77,6 +92,32 @@ export async function startReplenishment(me) {
     return suggestions;
   }
 
+  async function closeOrder(line, reason, { input, problem }) {
+    setText(problem, '');
+    input.removeAttribute('aria-invalid');
+    const outcome = apiOutcome(await api('POST', `${BASE}/purchase-orders/${encodeURIComponent(line.ref)}/close`, { reason: reason.trim(), sku: line.sku }), ORDER_NEXT_STEPS);
+    if (!outcome.ok) {
+      setText(problem, outcome.message);
+      if (fieldOf(outcome.body?.field) === 'reason') {
+        input.setAttribute('aria-invalid', 'true');
+        input.focus();
+      }
+      setText(status, `Not closed: ${outcome.message}`);
+      return;
+    }
+    await loadOrders();
+    const closed = outcome.body.lines.map((l) => `${l.sku} at ${l.location} ${CLOSED_AS[l.state] ?? l.state} (${l.receivedQty} of ${l.orderedQty} received)`);
+    setText(status, `Closed ${line.ref}: ${closed.join('; ')}.`);
+  }
+
+  /** The open order lines; their own failure shows in their table and leaves the rest of the screen alone. */
+  async function loadOrders() {
+    if (!orderRows) return;
+    const outcome = apiOutcome(await api('GET', `${BASE}/purchase-orders?state=open`));
+    if (!outcome.ok) renderPurchaseOrders(orderRows, { lines: [], onClose: closeOrder, message: `Cannot load purchase orders: ${outcome.message}` });
+    else renderPurchaseOrders(orderRows, { lines: outcome.body.lines, onClose: closeOrder });
+  }
+
   async function refresh() {
     setText(status, 'Loading…');
     try {
@@ -84,6 +125,7 @@ export async function startReplenishment(me) {
         loadSuggestions(),
         list(`${BASE}/suppliers`, 'suppliers'),
         list(`${BASE}/sourcing`, 'sourcing'),
+        loadOrders(),
       ]);
       renderSuppliers(suppliers, { suppliers: supplierList, sourcing });
       setText(status, `${suggestions.length} suggestion(s) · updated ${formatWhen(Date.now())}`);
