@@ -107,7 +107,11 @@ export interface DriftReport {
 export interface InventoryLedger {
   /** Posts all moves or none; checks every invariant inside the transaction; throws InventoryError. */
   post(moves: MoveInput[], options: PostOptions): Move[];
-  /** Posts the mirror of a move (to -> from, same lot and qty, reason 'reversal'); refuses to reverse twice. */
+  /**
+   * Posts the mirror of a move (to -> from, same lot and qty, reason 'reversal'); refuses to reverse twice.
+   * Reversing a pick or shipment gives its quantity back to the reservation line it fulfilled, unless
+   * the reservation was released (the reversal's note then says the stock is free).
+   */
   reverse(moveId: number, options: PostOptions & { note?: string }): Move;
   move(id: number): Move | undefined;
   moves(query: MoveQuery): Move[];

@@ -1,10 +1,13 @@
 /**
  * Property test (issue 7): random sequences of receipts, transfers, reservations, releases,
- * shipments against reservations and without, reversals, lot status changes and days passing,
- * valid and invalid, on the real ledger and reservations over a real SQLite file. After every
- * command, read straight from the tables: no negative stock where the location does not allow
- * it, open reservations within the balance of their key, every SKU's balances summing to 0 over
- * all locations (double entry), active reservations' lines adding up to their quantity, and a
+ * shipments and picks against reservations and without, reversals (of any move, and of the picks
+ * and shipments that fulfilled a reservation), lot status changes and days passing, valid and
+ * invalid, on the real ledger and reservations over a real SQLite file. After every command, read
+ * straight from the tables: no negative stock where the location does not allow it, open
+ * reservations within the balance of their key, every SKU's balances summing to 0 over all
+ * locations (double entry), reservations' lines adding up to their quantity, each line's
+ * fulfilled quantity what the unreversed moves naming it add up to (capped at the line), a reservation
+ * fulfilled exactly when all its lines are, a released one's lines never changing again, and a
  * refused command having changed nothing. At the end the drift check finds nothing.
  */
 import { copyFileSync, rmSync } from 'node:fs';
@@ -42,9 +45,12 @@ const command = fc.oneof(
   { weight: 7, arbitrary: fc.record({ kind: fc.constant('reserve' as const), sku, qty, reservationKind: fc.constantFrom('order' as const, 'outbound' as const),
     lot: fc.option(lot, { freq: 3 }), location: fc.option(fc.constantFrom('COLD', 'AMB', 'B10', 'WH1'), { freq: 3 }) }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('release' as const), pick: fc.nat(50) }) },
-  { weight: 4, arbitrary: fc.record({ kind: fc.constant('shipReserved' as const), pick: fc.nat(50), line: fc.nat(5), qty }) },
+  // To the customer a shipment; to shelf A02 (staging, which transfers never empty) a pick. Half pick among active reservations only.
+  { weight: 4, arbitrary: fc.record({ kind: fc.constant('shipReserved' as const), pick: fc.nat(50), line: fc.nat(5), qty, to: fc.constantFrom('CUST-1', 'CUST-1', 'A02'), activeOnly: fc.boolean() }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('shipFree' as const), sku, lot, qty, from: fc.constantFrom(...storage) }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('reverse' as const), pick: fc.nat(60) }) },
+  // One in four releases the reservation first ("released meanwhile").
+  { weight: 3, arbitrary: fc.record({ kind: fc.constant('reverseReserved' as const), pick: fc.nat(60), releaseFirst: fc.constantFrom(false, false, false, true) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('lotStatus' as const), lot, status: fc.constantFrom('released' as const, 'quarantined' as const, 'recalled' as const) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('nextDays' as const), days: fc.integer({ min: 1, max: 10 }) }) },
 );
@@ -53,6 +59,8 @@ type Command = typeof command extends fc.Arbitrary<infer T> ? T : never;
 interface World {
   f: { db: SqliteDatabase; catalog: SqliteInventoryCatalog; ledger: SqliteLedger; clock: SettableClock };
   reservations: SqliteReservations; states: SqliteStockStates;
+  /** The lines of each reservation as they were when it was first seen released (JSON). */
+  releasedLines: Map<number, string>;
 }
 
 // Migrating and seeding a fresh file takes ~60 ms; each run starts from a copy of one seeded file instead.
@@ -74,7 +82,7 @@ function openWorld(): World & { close(): void } {
   const clock = settableClock(DAY1);
   const f = { db, clock, catalog: new SqliteInventoryCatalog(db, clock), ledger: new SqliteLedger(db, clock) };
   return {
-    f, reservations: new SqliteReservations(db, clock), states: new SqliteStockStates(db, clock),
+    f, reservations: new SqliteReservations(db, clock), states: new SqliteStockStates(db, clock), releasedLines: new Map(),
     close: () => {
       db.close();
       for (const suffix of ['', '-wal', '-shm']) rmSync(file + suffix, { force: true });
@@ -84,7 +92,8 @@ function openWorld(): World & { close(): void } {
 
 const lotOf = (itemSku: string, name: LotName) => (itemSku === SKU.milk ? { lot: name, expiry: lots[name] } : {});
 
-function run(world: World, c: Command): 'skipped' | void {
+/** `count` tallies what a command did, so the test can tell the mix reached every case. */
+function run(world: World, c: Command, count: (what: string) => void): 'skipped' | void {
   const { f, reservations } = world;
   const actor = { actor: 'prop' };
   switch (c.kind) {
@@ -106,11 +115,11 @@ function run(world: World, c: Command): 'skipped' | void {
       return;
     }
     case 'shipReserved': {
-      const all = reservations.list({ limit: 500 });
+      const all = reservations.list({ limit: 500, status: c.activeOnly ? 'active' : undefined });
       const reservation = all[c.pick % Math.max(1, all.length)];
       const line = reservation?.lines[c.line % Math.max(1, reservation.lines.length)];
       if (!reservation || !line) return 'skipped';
-      f.ledger.post([{ sku: reservation.sku, lot: line.lot, qty: c.qty, from: line.location, to: 'CUST-1', reason: 'shipment', reservationId: reservation.id }], actor);
+      f.ledger.post([{ sku: reservation.sku, lot: line.lot, qty: c.qty, from: line.location, to: c.to, reason: c.to === 'A02' ? 'pick' : 'shipment', reservationId: reservation.id }], actor);
       return;
     }
     case 'shipFree':
@@ -119,6 +128,27 @@ function run(world: World, c: Command): 'skipped' | void {
     case 'reverse': {
       const moves = f.ledger.counts().moves;
       f.ledger.reverse(moves === 0 ? c.pick + 1 : (c.pick % (moves + 2)) + 1, actor);
+      return;
+    }
+    case 'reverseReserved': {
+      const fulfilling = f.db.prepare(`SELECT id FROM inv_move m WHERE reservation_id IS NOT NULL AND reverses IS NULL
+        AND NOT EXISTS (SELECT 1 FROM inv_move r WHERE r.reverses = m.id) ORDER BY id`).pluck().all() as number[];
+      if (fulfilling.length === 0) return 'skipped';
+      const original = f.ledger.move(fulfilling[c.pick % fulfilling.length]!)!;
+      const status = f.db.prepare('SELECT status FROM inv_reservation WHERE id = ?').pluck().get(original.reservationId);
+      const fulfilled = f.db.prepare('SELECT fulfilled FROM inv_reservation_line WHERE reservation_id = ? AND location = ? AND lot_key = ?').pluck();
+      const before = fulfilled.get(original.reservationId, original.from, original.lotId ?? 0) as number;
+      // Release and reversal in one transaction (nested: a savepoint), so a refused reversal undoes the release too.
+      f.db.transaction(() => {
+        if (c.releaseFirst && status === 'active') reservations.release(original.reservationId!, actor);
+        f.ledger.reverse(original.id, actor);
+      })();
+      const reopened = before - (fulfilled.get(original.reservationId, original.from, original.lotId ?? 0) as number);
+      const releasedBefore = status === 'released' || (c.releaseFirst && status === 'active');
+      if (releasedBefore) count('released, not reopened');
+      if (reopened > EPSILON) count('reopened');
+      if (reopened > EPSILON && status === 'fulfilled') count('reopened a fulfilled reservation');
+      if (!releasedBefore && reopened < original.qty - EPSILON) count('reopened less than the move');
       return;
     }
     case 'lotStatus':
@@ -145,6 +175,33 @@ function checkInvariants(world: World, step: string): void {
   const badLines = db.prepare(`SELECT r.id, r.qty, IFNULL(SUM(rl.qty), 0) AS lines FROM inv_reservation r LEFT JOIN inv_reservation_line rl ON rl.reservation_id = r.id
     WHERE r.kind <> 'presale' GROUP BY r.id HAVING ABS(lines - r.qty) > ${EPSILON}`).all();
   expect(badLines, `${step}: lines add up to the reservation`).toEqual([]);
+  // An open or fulfilled reservation's line is fulfilled by its picks/shipments out of the line's key that were not reversed
+  // (capped at the line), and each such reversal names the reservation it gave the quantity back to. (Released: frozen, below.)
+  const badFulfilled = db.prepare(`SELECT rl.reservation_id, rl.location, rl.lot_key, rl.qty, rl.fulfilled, IFNULL(n.net, 0) AS net
+    FROM inv_reservation_line rl JOIN inv_reservation r ON r.id = rl.reservation_id AND r.status <> 'released'
+    LEFT JOIN (SELECT m.reservation_id, m.from_location AS location, IFNULL(m.lot_id, 0) AS lot_key, SUM(m.qty) AS net FROM inv_move m
+      WHERE m.reservation_id IS NOT NULL AND m.reverses IS NULL AND NOT EXISTS (SELECT 1 FROM inv_move rev WHERE rev.reverses = m.id) GROUP BY 1, 2, 3
+    ) n ON n.reservation_id = rl.reservation_id AND n.location = rl.location AND n.lot_key = rl.lot_key
+    WHERE ABS(rl.fulfilled - MIN(rl.qty, IFNULL(n.net, 0))) > ${EPSILON}`).all();
+  expect(badFulfilled, `${step}: fulfilled lines are what the unreversed moves naming them add up to`).toEqual([]);
+  const unnamed = db.prepare(`SELECT rev.id, rev.reservation_id, m.reservation_id AS fulfilled FROM inv_move rev JOIN inv_move m ON m.id = rev.reverses
+    JOIN inv_reservation r ON r.id = m.reservation_id WHERE r.status <> 'released' AND rev.reservation_id IS NOT m.reservation_id`).all();
+  expect(unnamed, `${step}: reversals that re-opened a reservation name it`).toEqual([]);
+  const strayMoves = db.prepare(`SELECT m.id FROM inv_move m LEFT JOIN inv_reservation_line rl ON rl.reservation_id = m.reservation_id
+      AND rl.location = CASE WHEN m.reverses IS NULL THEN m.from_location ELSE m.to_location END AND rl.lot_key = IFNULL(m.lot_id, 0)
+    WHERE m.reservation_id IS NOT NULL AND rl.reservation_id IS NULL`).all();
+  expect(strayMoves, `${step}: moves naming a reservation where it has no line`).toEqual([]);
+  const badStatus = db.prepare(`SELECT r.id, r.status, SUM(rl.fulfilled < rl.qty - ${EPSILON}) AS openLines
+    FROM inv_reservation r JOIN inv_reservation_line rl ON rl.reservation_id = r.id WHERE r.status <> 'released'
+    GROUP BY r.id HAVING (r.status = 'fulfilled') <> (openLines = 0)`).all();
+  expect(badStatus, `${step}: a reservation is fulfilled exactly when all its lines are`).toEqual([]);
+  // A released reservation is history: nothing (a reversal least of all) changes its lines afterwards.
+  const released = db.prepare(`SELECT r.id, json_group_array(json_array(rl.location, rl.lot_key, rl.qty, rl.fulfilled)) AS lines
+    FROM inv_reservation r JOIN inv_reservation_line rl ON rl.reservation_id = r.id WHERE r.status = 'released' GROUP BY r.id`).all() as Array<{ id: number; lines: string }>;
+  for (const { id, lines } of released) {
+    expect(lines, `${step}: lines of released reservation ${id}`).toBe(world.releasedLines.get(id) ?? lines);
+    world.releasedLines.set(id, lines);
+  }
   for (const summary of world.states.summaries()) {
     expect(summary.available, `${step}: available of ${summary.sku}`).toBeGreaterThanOrEqual(0);
     expect(summary.reserved + summary.pendingOutbound, `${step}: reserved of ${summary.sku}`).toBeLessThanOrEqual(summary.physical + EPSILON);
@@ -155,14 +212,14 @@ describe('ledger and reservation invariants under random command sequences', () 
   it(`hold after every command, refusals change nothing, and the drift check finds nothing (${NUM_RUNS} runs)`, () => {
     const outcomes = new Map<string, number>();
     const count = (what: string) => outcomes.set(what, (outcomes.get(what) ?? 0) + 1);
-    fc.assert(fc.property(fc.array(command, { minLength: 10, maxLength: 60, size: 'max' }), (commands) => {
+    fc.assert(fc.property(fc.array(command, { minLength: 10, maxLength: 80, size: 'max' }), (commands) => {
       const world = openWorld();
       const { f } = world;
       try {
         commands.forEach((c, i) => {
           const before = stockSnapshot(f.db);
           try {
-            if (run(world, c) === 'skipped') return;
+            if (run(world, c, count) === 'skipped') return;
             count(`${c.kind} done`);
           } catch (error) {
             if (!(error instanceof InventoryError)) throw error;
@@ -178,9 +235,13 @@ describe('ledger and reservation invariants under random command sequences', () 
       }
     }), { numRuns: NUM_RUNS });
     // Every kind of command was carried out many times, not only refused.
-    for (const kind of ['receive', 'transfer', 'reserve', 'release', 'shipReserved', 'shipFree', 'reverse']) {
+    for (const kind of ['receive', 'transfer', 'reserve', 'release', 'shipReserved', 'shipFree', 'reverse', 'reverseReserved']) {
       expect(outcomes.get(`${kind} done`) ?? 0, `${kind} done`).toBeGreaterThan(NUM_RUNS / 10);
       expect(outcomes.get(`${kind} refused`) ?? 0, `${kind} refused`).toBeGreaterThan(0);
+    }
+    // Reversals of reservation-fulfilling moves re-opened lines, also on closed reservations and beyond what a line lacked.
+    for (const what of ['reopened', 'reopened a fulfilled reservation', 'reopened less than the move', 'released, not reopened']) {
+      expect(outcomes.get(what) ?? 0, what).toBeGreaterThan(NUM_RUNS / 25);
     }
   }, 120_000);
 });

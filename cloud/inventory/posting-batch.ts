@@ -6,6 +6,12 @@
  * every key the post touched: no negative stock where the location does not allow it, and open
  * reservations never above the balance they sit on. Any refusal throws and the caller's
  * transaction rolls everything back.
+ *
+ * A reservation line's `fulfilled` is min(line qty, net quantity moved against it): the picks and
+ * shipments naming the reservation out of the line's location and lot, less the reversals that
+ * gave quantity back to it (they carry the reservationId). A reversal of a fulfilling move brings
+ * the stock back to that location, so it re-opens the line there (and the reservation, if its
+ * fulfilment had closed it) unless the reservation was released; then its note says so.
  */
 import type { SqliteDatabase } from '../store/database.ts';
 import { didYouMean } from './closest-match.ts';
@@ -34,11 +40,13 @@ interface TouchedKey {
 interface LotRow { id: number; batch: string; expiry: string | null; status: StoredLotStatus }
 interface SerialRow { location: string; lot_id: number | null }
 interface ReservationRow { id: number; sku: string; status: string }
+interface LineRow { qty: number; fulfilled: number }
 
 /** The prepared statements a post uses, prepared once per ledger. */
 export class PostingStatements {
   readonly lot; readonly lotBatches; readonly insertLot; readonly serial; readonly upsertSerial; readonly reservation; readonly reservationLine;
   readonly fulfil; readonly unfulfilledLines; readonly closeReservation; readonly insertMove; readonly addBalance; readonly balance; readonly openReserved;
+  readonly netFulfilled; readonly setFulfilled; readonly reopenReservation;
 
   constructor(db: SqliteDatabase) {
     this.lot = db.prepare('SELECT id, batch, expiry, status FROM inv_lot WHERE sku = ? AND batch = ?');
@@ -52,6 +60,12 @@ export class PostingStatements {
     this.fulfil = db.prepare('UPDATE inv_reservation_line SET fulfilled = MIN(qty, ROUND(fulfilled + ?, 3)) WHERE reservation_id = ? AND location = ? AND lot_key = ?');
     this.unfulfilledLines = db.prepare('SELECT COUNT(*) FROM inv_reservation_line WHERE reservation_id = ? AND fulfilled < qty').pluck();
     this.closeReservation = db.prepare(`UPDATE inv_reservation SET status = 'fulfilled', updated_at = ? WHERE id = ?`);
+    // Only read when the line is full, where `fulfilled` no longer tells the net (a move may take more than the line held).
+    this.netFulfilled = db.prepare(`SELECT IFNULL(ROUND(SUM(CASE WHEN reverses IS NULL THEN qty ELSE -qty END), 3), 0) FROM inv_move
+      WHERE sku = @sku AND reservation_id = @reservationId AND IFNULL(lot_id, 0) = @lotKey
+        AND ((reverses IS NULL AND from_location = @location) OR (reverses IS NOT NULL AND to_location = @location))`).pluck();
+    this.setFulfilled = db.prepare('UPDATE inv_reservation_line SET fulfilled = ? WHERE reservation_id = ? AND location = ? AND lot_key = ?');
+    this.reopenReservation = db.prepare(`UPDATE inv_reservation SET status = 'active', updated_at = ? WHERE id = ? AND status = 'fulfilled'`);
     this.insertMove = db.prepare(`INSERT INTO inv_move (posted_at, effective_at, sku, lot_id, serial, qty, from_location, to_location, reason, doc_type, doc_id,
         reservation_id, reverses, actor, note, request_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
     this.addBalance = db.prepare(`INSERT INTO inv_balance (sku, location, lot_key, qty, last_move) VALUES (?, ?, ?, ?, ?)
@@ -64,6 +78,8 @@ export class PostingStatements {
 }
 
 const lotLabel = (batch: string | null) => (batch === null ? '' : ` lot ${batch}`);
+/** The caller's note with the ledger's reason after it. */
+const withWhy = (note: string | null, why: string) => (note === null ? why : `${note} (${why})`);
 
 export class PostingBatch {
   readonly #s: PostingStatements;
@@ -112,9 +128,13 @@ export class PostingBatch {
     const { item, from, to, qty } = move;
     const lotKey = move.lotId ?? 0;
     if (move.serial !== null) this.#checkSerial(move);
-    if (move.reservationId !== null) this.#fulfil(move, lotKey);
+    let { reservationId, note } = move;
+    if (reservationId !== null) {
+      if (move.reverses === null) this.#fulfil(move, lotKey);
+      else ({ reservationId, note } = this.#reopen(move, reservationId, lotKey));
+    }
     const id = Number(this.#s.insertMove.run(this.#now, move.effectiveAt, item.sku, move.lotId, move.serial, qty, from.code, to.code, move.reason,
-      move.docType, move.docId, move.reservationId, move.reverses, this.#actor, move.note, move.requestKey).lastInsertRowid);
+      move.docType, move.docId, reservationId, move.reverses, this.#actor, note, move.requestKey).lastInsertRowid);
     this.#s.addBalance.run(item.sku, from.code, lotKey, -qty, id);
     this.#s.addBalance.run(item.sku, to.code, lotKey, qty, id);
     if (move.serial !== null) this.#s.upsertSerial.run(item.sku, move.serial, move.lotId, to.code, id);
@@ -122,8 +142,8 @@ export class PostingBatch {
     this.#touch(item.sku, to, lotKey, move.batch, null, qty);
     return {
       id, postedAt: this.#now, effectiveAt: move.effectiveAt, sku: item.sku, lotId: move.lotId, lot: move.batch, serial: move.serial, qty,
-      from: from.code, to: to.code, reason: move.reason, docType: move.docType, docId: move.docId, reservationId: move.reservationId,
-      reverses: move.reverses, actor: this.#actor, note: move.note,
+      from: from.code, to: to.code, reason: move.reason, docType: move.docType, docId: move.docId, reservationId,
+      reverses: move.reverses, actor: this.#actor, note,
     };
   }
 
@@ -193,6 +213,34 @@ export class PostingBatch {
     }
     this.#s.fulfil.run(move.qty, reservation.id, move.from.code, lotKey);
     if ((this.#s.unfulfilledLines.get(reservation.id) as number) === 0) this.#s.closeReservation.run(this.#now, reservation.id);
+  }
+
+  /**
+   * A reversal of a move that fulfilled `reservationId`: the stock comes back to the line's
+   * location (`move.to`), so the line gets back what the reversed move took from it. Returns the
+   * reservation to record on the reversal (null when it was released) and its note.
+   */
+  #reopen(move: ResolvedMove, reservationId: number, lotKey: number): { reservationId: number | null; note: string | null } {
+    const reservation = this.#s.reservation.get(reservationId) as ReservationRow;
+    const where = `${move.to.code}${lotLabel(move.batch)}`;
+    if (reservation.status === 'released') {
+      return { reservationId: null, note: withWhy(move.note, `reservation ${reservationId} was released, so it was not re-opened; the ${formatQty(move.qty)} back at ${where} are free stock`) };
+    }
+    const line = this.#s.reservationLine.get(reservationId, move.to.code, lotKey) as LineRow | undefined;
+    if (!line) throw new Error(`ledger bug: move ${move.reverses} fulfilled reservation ${reservationId}, which has no line at ${where}`);
+    // Below the line's qty, `fulfilled` is the net itself; a full line may have been taken beyond its qty.
+    const net = line.fulfilled < line.qty - QTY_EPSILON ? line.fulfilled
+      : this.#s.netFulfilled.get({ sku: move.item.sku, reservationId, lotKey, location: move.to.code }) as number;
+    const fulfilled = roundQty(Math.min(line.qty, Math.max(0, net - move.qty)));
+    const reopened = roundQty(line.fulfilled - fulfilled);
+    this.#s.setFulfilled.run(fulfilled, reservationId, move.to.code, lotKey);
+    if (reopened > QTY_EPSILON) this.#s.reopenReservation.run(this.#now, reservationId);
+    if (reopened >= move.qty - QTY_EPSILON) return { reservationId, note: move.note };
+    return {
+      reservationId,
+      note: withWhy(move.note, `re-opened ${formatQty(reopened)} of the ${formatQty(move.qty)} on reservation ${reservationId} at ${where}; `
+        + `its other moves there still fulfil the line's ${formatQty(line.qty)}`),
+    };
   }
 
   #touch(sku: string, location: LocationFacts, lotKey: number, batch: string | null, taker: ResolvedMove | null, delta: number): void {

@@ -4,7 +4,8 @@
  * every move is checked on its own (move-validation.ts), then applied in order and the
  * invariants checked on every key it touched (posting-batch.ts); any refusal rolls all of it
  * back. Balances are sums, so a back-dated move recomputes nothing; the drift check rebuilds them
- * from the moves.
+ * from the moves. A reversal is the mirror move, posted the same way; one of a pick or shipment
+ * that fulfilled a reservation gives the quantity back to that reservation's line.
  */
 import type { Clock } from '../../connectors/clock.ts';
 import type { SqliteDatabase } from '../store/database.ts';
@@ -95,7 +96,8 @@ export class SqliteLedger implements InventoryLedger {
       const mirror: ResolvedMove = {
         item, from: this.#lookups.location(original.to)!, to: this.#lookups.location(original.from)!, qty: original.qty, reason: 'reversal',
         lotId: original.lotId, batch: original.lot, serial: original.serial, docType: original.docType, docId: original.docId,
-        reservationId: null, reverses: original.id, effectiveAt: now, note: options.note ?? null,
+        // The reservation it fulfilled gets the quantity back (posting-batch.ts), unless it was released.
+        reservationId: original.reservationId, reverses: original.id, effectiveAt: now, note: options.note ?? null,
         requestKey: options.requestKey === undefined ? null : `${options.requestKey}#0`, field: () => 'id',
       };
       const batch = new PostingBatch(this.#statements, now, options.actor);

@@ -22,6 +22,7 @@ import { forecastFactors016 } from './migrations/016-forecast-factors.ts';
 import { forecasting017 } from './migrations/017-forecasting.ts';
 import { replenishment018 } from './migrations/018-replenishment.ts';
 import { purchaseOrders019 } from './migrations/019-purchase-orders.ts';
+import { reservationMoves020 } from './migrations/020-reservation-moves.ts';
 
 export interface Migration {
   /** 1, 2, 3, ... in the order they must run; never reused. */
@@ -32,7 +33,7 @@ export interface Migration {
 }
 
 /** Every migration of the cloud store, oldest first. */
-export const cloudMigrations: readonly Migration[] = [telemetry001, sampleError002, accounts003, auditLog004, gatewayCredentials005, gatewayConfigs006, edgeSessions007, edgeEvents008, rulePacks009, masterData010, scans011, inventory012, fusion013, tooling014, productionSchedule015, forecastFactors016, forecasting017, replenishment018, purchaseOrders019];
+export const cloudMigrations: readonly Migration[] = [telemetry001, sampleError002, accounts003, auditLog004, gatewayCredentials005, gatewayConfigs006, edgeSessions007, edgeEvents008, rulePacks009, masterData010, scans011, inventory012, fusion013, tooling014, productionSchedule015, forecastFactors016, forecasting017, replenishment018, purchaseOrders019, reservationMoves020];
 
 export class MigrationError extends Error {
   constructor(message: string) {
