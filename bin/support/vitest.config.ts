@@ -1,6 +1,11 @@
 /**
- * The test runner's config (`npm test` passes it with --config). Only one thing is set: the order
- * files start in. On a fresh clone vitest has no timings cached and would start the system tests
+ * The test runner's config (`npm test` passes it with --config). Two things are set.
+ *
+ * Two files at a time: vitest's default on a 2-core machine is one (cores - 1), so the two
+ * longest system tests, which mostly wait (a broker kept away, a rule's 5-minute timer), ran one
+ * after the other with a core idle: 23 minutes in CI, 18 with two workers on a loaded machine.
+ *
+ * The order files start in. On a fresh clone vitest has no timings cached and would start the system tests
  * (real processes, minutes each; scan-offline keeps the cloud away for 5 minutes and rules-demo runs
  * the cold-chain rule's full 5 minutes) in no
  * particular order, leaving the longest to run alone at the end. Starting them first lets the
@@ -10,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
 import { defineConfig } from 'vitest/config';
 
-/** Longest first; any other bin/system test follows these, then every other file. */
+/** Longest first (the first two run side by side); any other bin/system test follows these, then every other file. */
 const slowest = ['scan-offline', 'rules-demo', 'broker-outage', 'simulator-restarts', 'host-outage', 'gateway-kill9', 'crash-recovery', 'demo'];
 
 function rank(moduleId: string): number {
@@ -31,5 +36,6 @@ export default defineConfig({
   test: {
     root: fileURLToPath(new URL('../..', import.meta.url)),
     sequence: { sequencer: SlowFirstSequencer },
+    maxWorkers: 2,
   },
 });
