@@ -196,13 +196,12 @@ describe('telemetry store', () => {
     expect(store!.insertSamples([point('ok', at, 1)])).toEqual({ inserted: 1, duplicates: 0 });
   });
 
-  it('inserts more than 100k samples per second in batches', () => {
+  // Speed is the benches' business (bench/, on a quiet machine); this checks that big batches all land.
+  it('stores every one of 100,000 samples inserted in batches of 5,000', () => {
     const batches = Array.from({ length: 20 }, (_, b) =>
       Array.from({ length: 5000 }, (_, i) => point(`tag-${i % 500}`, at + b * 100 + Math.floor(i / 500), i)));
-    const started = performance.now();
     for (const batch of batches) store!.insertSamples(batch);
-    const seconds = (performance.now() - started) / 1000;
     expect(store!.counts().samples).toBe(100_000);
-    expect(100_000 / seconds).toBeGreaterThan(100_000);
+    expect(store!.history({ edge: 'gw-01', device: 'press-4', tag: 'tag-7' }).map((p) => p.value)).toHaveLength(200);
   });
 });

@@ -109,13 +109,13 @@ describe('encodePayload / decodePayload', () => {
     expect(() => encodePayload({ metrics: [{ alias: 3, value: 1 }] })).toThrow(/alias 3: value 1 \(number\) has no datatype/);
   });
 
-  it('encodes 500 metrics and decodes them again in well under 5 ms', () => {
+  // Speed is for the benches (bench/end-to-end-latency encodes every payload), not asserted in a unit test.
+  it('round-trips a 500-metric payload exactly', () => {
     const metrics: SparkplugMetric[] = Array.from({ length: 500 }, (_, i) => ({ alias: i, timestamp: now + i, datatype: 'Double', value: i / 7 }));
-    for (let i = 0; i < 50; i++) decodePayload(encodePayload({ metrics }));
-    const started = performance.now();
-    const rounds = 50;
-    for (let i = 0; i < rounds; i++) decodePayload(encodePayload({ timestamp: now, seq: i % 256, metrics }));
-    expect((performance.now() - started) / rounds).toBeLessThan(5);
+    const decoded = decodePayload(encodePayload({ timestamp: now, seq: 255, metrics }));
+    expect(decoded.seq).toBe(255);
+    expect(decoded.metrics).toHaveLength(500);
+    expect(decoded.metrics.map((m) => [m.alias, m.timestamp, m.value])).toEqual(metrics.map((m) => [m.alias, m.timestamp, m.value]));
   });
 });
 
