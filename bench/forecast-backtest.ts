@@ -14,6 +14,7 @@
  *   npm run bench -- forecast-backtest [--folds 12] [--horizon 14] [--models all,snaive-holidays,ets-holidays,lstm-holidays]
  *       [--end-date YYYY-MM-DD]
  *       [--lstm-epochs 10] [--lstm-hidden 32] [--lstm-input-days 56] [--lstm-windows 4000] [--seed 1]
+ *       [--lstm-calendar us|china|off]  (us: the LSTM learns US federal holidays, seeing those of the forecast days too)
  *       [--holiday-window 7] [--holiday-neighbour-weeks 4] [--holiday-prior 0] [--holiday-split-weekend true]
  */
 import { cpus, loadavg } from 'node:os';
@@ -22,6 +23,7 @@ import { runBacktest } from '../cloud/forecasting/backtest.ts';
 import { createModels, parseModelNames } from '../cloud/forecasting/forecast-models.ts';
 import { usBirthsSeries } from '../cloud/forecasting/us-births-series.ts';
 import { daysBetween, dayStartMs } from '../cloud/forecasting/calendar-features.ts';
+import { HOLIDAY_CALENDARS, type HolidayCalendarName } from '../cloud/forecasting/lstm-calendar-features.ts';
 
 const { values: args } = parseArgs({
   args: process.argv.slice(2),
@@ -34,6 +36,7 @@ const { values: args } = parseArgs({
     'lstm-input-days': { type: 'string', default: '56' },
     'lstm-windows': { type: 'string', default: '4000' },
     seed: { type: 'string', default: '1' },
+    'lstm-calendar': { type: 'string', default: 'us' },
     'end-date': { type: 'string' },
     'holiday-window': { type: 'string', default: '7' },
     'holiday-neighbour-weeks': { type: 'string', default: '4' },
@@ -53,6 +56,8 @@ const settings = {
 for (const [name, value] of Object.entries(settings)) {
   if (!Number.isInteger(value) || value < 1) throw new Error(`--${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}: expected a whole number of at least 1, found ${String(value)}`);
 }
+const lstmCalendar = args['lstm-calendar'];
+if (!(lstmCalendar === 'off' || (HOLIDAY_CALENDARS as readonly string[]).includes(lstmCalendar))) throw new Error(`--lstm-calendar: expected ${HOLIDAY_CALENDARS.join(', ')} or off, found ${lstmCalendar}`);
 if (!['true', 'false'].includes(args['holiday-split-weekend'])) throw new Error(`--holiday-split-weekend: expected true or false, found ${args['holiday-split-weekend']}`);
 const holidaySettings = {
   windowDays: Number(args['holiday-window']),
@@ -78,6 +83,7 @@ const models = createModels(names, {
     inputDays: settings.lstmInputDays,
     windowsPerEpoch: settings.lstmWindows,
     seed: settings.seed,
+    ...(lstmCalendar === 'off' ? {} : { calendar: { holidays: lstmCalendar as HolidayCalendarName } }),
     onEpoch: (e) => progress(`  lstm epoch ${e.epoch}: training loss ${e.trainingLoss.toFixed(5)}, validation loss ${e.validationLoss.toFixed(5)} (${(e.elapsedMs / 1000).toFixed(1)} s)`),
   },
 });
@@ -116,7 +122,7 @@ process.stdout.write(`${JSON.stringify(
     holidays: names.some((name) => name.endsWith('-holidays'))
       ? { ...holidaySettings, calendar: 'US federal holidays (calendar-features.ts)', chosenOn: 'validation folds ending 2012-12-31 and 2013-12-31, not the test folds' }
       : null,
-    lstm: names.some((name) => name.startsWith('lstm')) ? { hiddenSize: settings.lstmHidden, inputDays: settings.lstmInputDays, maxEpochs: settings.lstmEpochs, windowsPerEpoch: settings.lstmWindows, runtime: 'onnxruntime-node (CPU)' } : null,
+    lstm: names.some((name) => name.startsWith('lstm')) ? { hiddenSize: settings.lstmHidden, inputDays: settings.lstmInputDays, maxEpochs: settings.lstmEpochs, windowsPerEpoch: settings.lstmWindows, calendar: lstmCalendar, runtime: 'onnxruntime-node (CPU)' } : null,
     models: perModel,
     demandClass: result.series[0]!.demandClass,
     champion,

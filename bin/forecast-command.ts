@@ -1,14 +1,16 @@
 /**
  * `edgestock forecast backtest --csv FILE --date COL --value COL [--series COL] [--horizon 14]
- * [--folds N] [--model lstm|ets|snaive|croston|tsb|all] [--json]`: the rolling-origin backtest
+ * [--folds N] [--model lstm|ets|snaive|croston|tsb|all] [--lstm-calendar us|china|off] [--json]`: the rolling-origin backtest
  * (cloud/forecasting/backtest.ts) on a CSV of daily demand, every chosen model beside seasonal
  * naive. Prints per-model MAPE, WAPE and MASE as a table (or JSON), the champion per demand
  * class, and a progress bar on stderr when it is a terminal. Bad input exits 2 with the reason.
+ * `--lstm-calendar` lets the LSTM learn that country's holidays from the CSV's dates (off: weekdays only).
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { runBacktest, type BacktestProgress, type BacktestResult } from '../cloud/forecasting/backtest.ts';
 import { createModels, MODEL_NAMES, parseModelNames, type ModelName } from '../cloud/forecasting/forecast-models.ts';
 import type { ErrorMetrics } from '../cloud/forecasting/forecast-metrics.ts';
+import { HOLIDAY_CALENDARS, type HolidayCalendarName } from '../cloud/forecasting/lstm-calendar-features.ts';
 import { CsvInputError, readDailyCsv } from './forecast-csv.ts';
 
 export interface ForecastBacktestOptions {
@@ -23,6 +25,7 @@ export interface ForecastBacktestOptions {
   lstmEpochs: number;
   lstmHidden: number;
   lstmInputDays: number;
+  lstmCalendar: HolidayCalendarName | 'off';
 }
 
 function wholeNumber(value: string): number {
@@ -56,6 +59,7 @@ export function registerForecastCommand(program: Command): void {
     .option('--lstm-epochs <n>', 'LSTM: most training epochs per fold', wholeNumber, 6)
     .option('--lstm-hidden <n>', 'LSTM: hidden units', wholeNumber, 16)
     .option('--lstm-input-days <n>', 'LSTM: days of history in each input window', wholeNumber, 28)
+    .addOption(new Option('--lstm-calendar <holidays>', 'LSTM: learn these holidays (and see those of the forecast days); off: weekdays only').choices([...HOLIDAY_CALENDARS, 'off']).default('off'))
     .action(forecastBacktestCommand);
 }
 
@@ -66,7 +70,8 @@ export async function forecastBacktestCommand(options: ForecastBacktestOptions):
   try {
     const csv = readDailyCsv(options.csv, { date: options.date, value: options.value, ...(options.series === undefined ? {} : { series: options.series }) });
     filledDays = csv.filledDays;
-    const models = createModels(options.model, { lstm: { maxEpochs: options.lstmEpochs, hiddenSize: options.lstmHidden, inputDays: options.lstmInputDays } });
+    const calendar = options.lstmCalendar === 'off' ? {} : { calendar: { holidays: options.lstmCalendar } };
+    const models = createModels(options.model, { lstm: { maxEpochs: options.lstmEpochs, hiddenSize: options.lstmHidden, inputDays: options.lstmInputDays, ...calendar } });
     result = await runBacktest(csv.series, { horizonDays: options.horizon, folds: options.folds, models, ...(bar === undefined ? {} : { onProgress: bar.update }) });
   } catch (error) {
     bar?.clear();

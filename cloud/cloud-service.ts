@@ -35,6 +35,7 @@ import { openForecasting } from './forecasting/open-forecasting.ts';
 import { ReplenishAfterForecast } from './forecasting/replenish-after-forecast.ts';
 import { openReplenishment } from './forecasting/replenishment.ts';
 import { openPurchaseOrders } from './purchasing/open-purchase-orders.ts';
+import { DEFAULT_KEEP_RUNS_DAYS } from './forecasting/forecast-run-retention.ts';
 import { LedgerSalesHistory } from './forecasting/sales-history.ts';
 import { openProductionSchedule, type OpenProductionSchedule } from './tooling/open-production-schedule.ts';
 import { startEdgeLinkClient, type EdgeLinkClient } from './rollout/edge-link-client.ts';
@@ -185,6 +186,8 @@ export async function startCloud({ config, logger, onCredentialRotated }: CloudO
     const forecasting = openForecasting(storeFile, {
       salesHistory, clock: systemClock, logger: logger.child({ part: 'forecasting' }), factors,
       factorScope: forecastingConfig?.factorScope ?? 'default', dailyRunMinute: forecastingConfig?.dailyRunMinute ?? 60,
+      keepRunsDays: forecastingConfig?.keepRunsDays ?? DEFAULT_KEEP_RUNS_DAYS,
+      lstmHolidays: forecastingConfig ? forecastingConfig.lstmHolidays : 'china',
     });
     closers.push(() => forecasting.close());
     // Accepted suggestions are open purchase orders; what is still to come counts as on order (cloud/purchasing).

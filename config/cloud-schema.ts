@@ -118,6 +118,14 @@ export const cloudConfigSchema = z.strictObject({
     factorScope: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:\-]{0,63}$/, 'expected a scope name such as default').default('default'),
     /** Minutes after midnight UTC; null: no daily run (jobs started from the UI or API only). */
     dailyRunMinute: z.number().int().min(0).max(1439).nullable().default(60),
+    /**
+     * Forecast runs made from a day more than this many days ago are deleted after each run. At
+     * least 103: the MAPE monitor reads back 12 weeks of forecasts, each from a run up to 13 days
+     * older (MIN_KEEP_RUNS_DAYS in cloud/forecasting/forecast-run-retention.ts).
+     */
+    keepRunsDays: z.number().int().min(103, 'expected at least 103 days: the MAPE monitor reads back 12 weeks of forecasts, each from a run up to 13 days older; raise it to 103 or more').default(120),
+    /** Whose public holidays the LSTM learns as input features; null: the weekday alone. */
+    lstmHolidays: z.enum(['china', 'us'], { error: 'expected china or us (whose public holidays the LSTM learns), or null for none' }).nullable().default('china'),
     demoHistoryDays: z.number().int().min(0).max(1095).default(0),
     demoHistorySeed: z.number().int().default(8),
   }).optional(),

@@ -62,6 +62,19 @@ describe('edgestock forecast backtest', () => {
     expect(stdout).toMatch(/champion for smooth \(1 series\): \w+/);
   });
 
+  it('lets the LSTM learn US holidays from the CSV dates with --lstm-calendar us, and refuses an unknown calendar', { timeout: 60_000 }, async () => {
+    const { code, stdout, stderr } = await edgestock(['forecast', 'backtest', '--csv', csvPath, '--date', 'date', '--value', 'births', '--model', 'lstm', '--folds', '2', '--lstm-epochs', '1', '--lstm-hidden', '4', '--lstm-calendar', 'us', '--json']);
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    const lstm = JSON.parse(stdout).pooled.lstm;
+    expect(lstm.days).toBe(2 * 14);
+    expect(lstm.wape).toBeGreaterThan(0);
+    expect(lstm.wape).toBeLessThan(0.5);
+    const refused = await edgestock(['forecast', 'backtest', '--csv', csvPath, '--date', 'date', '--value', 'births', '--lstm-calendar', 'mars']);
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toMatch(/--lstm-calendar <holidays>' argument 'mars' is invalid\. Allowed choices are us, china, off/);
+  });
+
   it('exits 2 naming the columns when a column is wrong', { timeout: 30_000 }, async () => {
     const { code, stderr } = await edgestock(['forecast', 'backtest', '--csv', csvPath, '--date', 'day', '--value', 'births']);
     expect(code).toBe(2);

@@ -16,7 +16,7 @@ import type { GlobalForecaster } from './baselines/forecaster.ts';
 const DAY_MS = 86_400_000;
 
 export interface BacktestSeries extends DailySeries {
-  /** ISO date (YYYY-MM-DD) of values[0]; origins are then reported as dates too. */
+  /** ISO date (YYYY-MM-DD) of values[0]; origins are then reported as dates too, and every fold's history keeps it (the calendar-aware models need it). */
   readonly firstDate?: string;
 }
 

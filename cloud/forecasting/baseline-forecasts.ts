@@ -5,6 +5,11 @@
  * level, per model and step); before any backtest, from the model's own error on the series'
  * newest horizon held back (the LSTM's: its validation loss). A series a model cannot serve (too
  * short, no trained LSTM) falls back, and `why` says so.
+ *
+ * The LSTM is fed the features it was trained on: the holidays and Spring Festival window in its
+ * metadata, the promotions of `context.calendar` (today's plans), each series placed on the
+ * calendar by its `firstDate`. A model stored before calendar features existed (no calendar in its
+ * metadata) still runs on weekday features, and `why` suggests retraining it.
  */
 import { Croston, Tsb } from './baselines/croston.ts';
 import { ExponentialSmoothing } from './baselines/ets.ts';
@@ -13,7 +18,9 @@ import { SeasonalNaive } from './baselines/seasonal-naive.ts';
 import type { ErrorSpread } from './backtest-task.ts';
 import type { BacktestResult } from './backtest.ts';
 import { classifyDemand } from './demand-class.ts';
-import { FEATURE_COUNT, fitSeriesScale, latestInputs, type DailySeries } from './forecast-windows.ts';
+import type { CalendarOptions } from './calendar-features.ts';
+import { featureNamesOf, fitSeriesScale, latestInputs, type DailySeries } from './forecast-windows.ts';
+import type { LstmCalendar } from './lstm-calendar-features.ts';
 import type { StoredModel } from './model-store.ts';
 import { loadOnnxForecaster } from './onnx-runner.ts';
 
@@ -57,10 +64,13 @@ export function chooseModel(series: DailySeries, backtest: BacktestResult | unde
 
 const formatPct = (value: number | null | undefined) => (value === null || value === undefined ? 'n/a' : `${Math.round(value * 1000) / 10}%`);
 
-/** Baselines and error spreads of every series over `horizonDays`. */
+/**
+ * Baselines and error spreads of every series over `horizonDays`. `calendar` gives the promotions
+ * the LSTM sees (if it was trained with a calendar); everything given is plain data.
+ */
 export async function forecastBaselines(
   series: readonly DailySeries[],
-  context: { horizonDays: number; backtest?: { result: BacktestResult; spread: ErrorSpread }; model?: StoredModel; signal?: AbortSignal },
+  context: { horizonDays: number; backtest?: { result: BacktestResult; spread: ErrorSpread }; model?: StoredModel; calendar?: CalendarOptions; signal?: AbortSignal },
 ): Promise<SeriesBaseline[]> {
   const { horizonDays } = context;
   const choices = series.map((one) => chooseModel(one, context.backtest?.result));
@@ -80,7 +90,7 @@ async function forecastWithLstm(
   indexes: number[],
   choices: Choice[],
   results: Array<SeriesBaseline | undefined>,
-  context: { horizonDays: number; backtest?: { spread: ErrorSpread }; model?: StoredModel },
+  context: { horizonDays: number; backtest?: { spread: ErrorSpread }; model?: StoredModel; calendar?: CalendarOptions },
 ): Promise<void> {
   const { model, horizonDays } = context;
   if (model === undefined || model.metadata.horizonDays < horizonDays) {
@@ -92,9 +102,11 @@ async function forecastWithLstm(
   if (served.length === 0) return;
   const picked = served.map((index) => series[index]!);
   const scales = picked.map((one) => model.scales[one.id] ?? fitSeriesScale(one.values));
-  const runner = await loadOnnxForecaster(model.onnx, { inputDays: model.metadata.inputDays, features: FEATURE_COUNT, horizonDays: model.metadata.horizonDays });
+  const calendar = modelCalendar(model, context.calendar);
+  const runner = await loadOnnxForecaster(model.onnx, { inputDays: model.metadata.inputDays, features: featureNamesOf(calendar).length, horizonDays: model.metadata.horizonDays });
   try {
-    const outputs = await runner.run(latestInputs(picked, scales, model.metadata.inputDays), picked.length);
+    const inputs = latestInputs(picked, scales, model.metadata.inputDays, calendar === undefined ? {} : { calendar, horizonDays: model.metadata.horizonDays });
+    const outputs = await runner.run(inputs, picked.length);
     served.forEach((index, k) => {
       const scale = scales[k]!;
       const values = Array.from({ length: horizonDays }, (_, step) => Math.max(0, outputs[k * model.metadata.horizonDays + step]! * scale));
@@ -103,11 +115,24 @@ async function forecastWithLstm(
         ? spread!.slice(0, horizonDays).map((step) => step.sd * fitSeriesScale(series[index]!.values))
         : new Array<number>(horizonDays).fill(Math.sqrt(model.metadata.validationLoss) * scale);
       const why = spreadAvailable(spread, horizonDays) ? choices[index]!.why : `${choices[index]!.why}; interval from the LSTM's validation error (no backtest of it yet)`;
-      results[index] = { id: series[index]!.id, model: 'lstm', demandClass: choices[index]!.demandClass, why: `${why}; ONNX model ${model.id}`, values, errorSd };
+      results[index] = { id: series[index]!.id, model: 'lstm', demandClass: choices[index]!.demandClass, why: `${why}; ONNX model ${model.id}${calendarNote(model, series[index]!)}`, values, errorSd };
     });
   } finally {
     await runner.close();
   }
+}
+
+/** The calendar the model was trained with, with today's promotions; undefined for a weekday-only model. */
+function modelCalendar(model: StoredModel, current: CalendarOptions | undefined): LstmCalendar | undefined {
+  const trained = model.metadata.calendar;
+  if (trained === undefined) return undefined;
+  return { ...trained, ...(current?.ranges === undefined ? {} : { ranges: current.ranges }) };
+}
+
+function calendarNote(model: StoredModel, series: DailySeries): string {
+  if (model.metadata.calendar === undefined) return ' (weekday features only: trained without a holiday calendar; retrain with one to use holidays and promotions)';
+  if (series.firstDate === undefined) return ' (the series has no first date, so its holiday and promotion features are 0)';
+  return ` (${model.metadata.calendar.holidays} holiday calendar)`;
 }
 
 function spreadAvailable(spread: ErrorSpread[string] | undefined, horizonDays: number): boolean {

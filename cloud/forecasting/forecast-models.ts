@@ -2,7 +2,9 @@
  * The models the backtest can run, by the names the CLI and the bench take: a lookup table from
  * name to factory, so adding a model is one line and an unknown name lists the known ones.
  * `<model>-holidays` is the same model on the holiday-adjusted series (baselines/holiday-adjusted.ts);
- * it needs each series' first date (a history's `firstDate`, or `holidays.firstDates`).
+ * it needs each series' first date (a history's `firstDate`, or `holidays.firstDates`). `lstm` with
+ * `lstm.calendar` learns holidays itself from each history's `firstDate` (lstm-forecaster.ts);
+ * inside `lstm-holidays` the adjusted histories carry no date, so its calendar features stay 0.
  */
 import { Croston, Tsb } from './baselines/croston.ts';
 import { ExponentialSmoothing } from './baselines/ets.ts';

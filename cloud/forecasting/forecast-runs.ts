@@ -4,6 +4,8 @@
  * (decomposeForecast, with the calendar), puts an 80% interval around it, and stores it all, so
  * what a forecast said stays readable after the next run and the monitor can score it against
  * what was then sold. Reads serve the API (`SeriesForecast`) and replenishment (`ForecastSource`).
+ * Demand cleaning and the baselines are the CPU-heavy part: the service runs them on a worker
+ * thread (forecast-run-launch.ts via `computeBaselines`); SQLite reads and writes stay here.
  */
 import type { SqliteDatabase } from '../store/database.ts';
 import { forecastBaselines, type SeriesBaseline } from './baseline-forecasts.ts';
@@ -32,11 +34,17 @@ export interface RunSummary { id: number; madeAt: number; from: string; series: 
 /** A series' forecast as stored: `SeriesForecast` without the history. */
 export type StoredSeriesForecast = Omit<SeriesForecast, 'history'> & { errorSdPerDay: number };
 
+/** Series explained between two turns of the event loop. */
+const EXPLAIN_SLICE_SERIES = 50;
+
+/** Lets timers and I/O run between two slices of main-thread work. */
+export const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
 const seriesKey = (sku: string, location: string) => `${sku}\u001f${location}`;
 
 /** A series' sales as they were. */
 export function dailySeriesOf(sales: SalesSeries): DailySeries {
-  return { id: seriesKey(sales.sku, sales.location), values: sales.days.map((day) => day.qty), firstIsoWeekday: sales.days.length === 0 ? 1 : isoWeekdayOfDay(sales.days[0]!.day) };
+  return { id: seriesKey(sales.sku, sales.location), values: sales.days.map((day) => day.qty), firstIsoWeekday: sales.days.length === 0 ? 1 : isoWeekdayOfDay(sales.days[0]!.day), ...(sales.days.length === 0 ? {} : { firstDate: sales.days[0]!.day }) };
 }
 
 /**
@@ -55,6 +63,28 @@ export function demandSeriesOf(sales: SalesSeries): DailySeries {
   }
 }
 
+/** What forecastBaselines needs besides the series, without the signal: plain, structured-cloneable data. */
+export type BaselineContext = Omit<Parameters<typeof forecastBaselines>[1], 'signal'>;
+
+export interface BaselineHooks {
+  readonly signal?: AbortSignal;
+  /** `done` of `total` series have their baselines. */
+  readonly onProgress?: (done: number, total: number) => void;
+}
+
+/**
+ * How a run turns sales into baselines (demandSeriesOf, then forecastBaselines), one per series in
+ * order: inline here, or on a worker thread (forecast-run-launch.ts).
+ */
+export type BaselineComputer = (sales: readonly SalesSeries[], context: BaselineContext, hooks?: BaselineHooks) => Promise<SeriesBaseline[]>;
+
+/** Cleaning and forecastBaselines on the calling thread, in one piece. */
+export const inlineBaselines: BaselineComputer = async (sales, context, hooks = {}) => {
+  const baselines = await forecastBaselines(sales.map(demandSeriesOf), { ...context, ...(hooks.signal === undefined ? {} : { signal: hooks.signal }) });
+  hooks.onProgress?.(sales.length, sales.length);
+  return baselines;
+};
+
 export interface ForecastRunDeps {
   readonly db: SqliteDatabase;
   readonly salesHistory: SalesHistory;
@@ -64,6 +94,8 @@ export interface ForecastRunDeps {
   /** The FactorVersions scope whose production set applies; FACTOR_SCOPE by default. */
   readonly factorScope?: string;
   readonly clock: { now(): number };
+  /** Where the baselines are computed; inlineBaselines when absent (open-forecasting.ts uses a worker). */
+  readonly computeBaselines?: BaselineComputer;
 }
 
 interface SeriesRow { run_id: number; made_at: number; from_day: string; sku: string; location: string; model: string; demand_class: string; why: string; factor_version: number | null; error_sd_per_day: number }
@@ -79,15 +111,29 @@ export class ForecastRuns implements ForecastSource {
     options.onProgress?.(0.1, `${sales.length} series read; forecasting`);
     const backtest = this.deps.models.latestBacktest();
     const model = this.deps.models.latestModel();
-    const baselines = await forecastBaselines(sales.map(demandSeriesOf), {
+    const compute = this.deps.computeBaselines ?? inlineBaselines;
+    const baselines = await compute(sales, {
       horizonDays: HORIZON_DAYS,
-      ...(backtest === undefined ? {} : { backtest }),
+      ...(backtest === undefined ? {} : { backtest: { result: backtest.result, spread: backtest.spread } }),
       ...(model === undefined ? {} : { model }),
+      ...(this.deps.calendar === undefined ? {} : { calendar: this.deps.calendar }),
+    }, {
       ...(options.signal === undefined ? {} : { signal: options.signal }),
+      onProgress: (done, total) => options.onProgress?.(0.1 + 0.7 * (done / Math.max(1, total)), `${done} of ${total} series forecast`),
     });
+    options.signal?.throwIfAborted();
     options.onProgress?.(0.8, `${sales.length} baselines made; applying factors`);
     const production = this.deps.factors.production(this.deps.factorScope ?? FACTOR_SCOPE);
-    const forecasts = sales.map((one, index) => this.explain(one, baselines[index]!, from, now, production));
+    // Explained in slices with a turn of the event loop between them, so requests are served meanwhile.
+    const forecasts: StoredSeriesForecast[] = [];
+    for (let start = 0; start < sales.length; start += EXPLAIN_SLICE_SERIES) {
+      await yieldToEventLoop();
+      options.signal?.throwIfAborted();
+      for (let index = start; index < Math.min(sales.length, start + EXPLAIN_SLICE_SERIES); index++) forecasts.push(this.explain(sales[index]!, baselines[index]!, from, now, production));
+    }
+    options.onProgress?.(0.9, `storing ${forecasts.length} forecasts`);
+    await yieldToEventLoop();
+    options.signal?.throwIfAborted();
     return this.store({ madeAt: now, from, forecasts }, options.jobId ?? null);
   }
 

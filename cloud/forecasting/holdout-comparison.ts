@@ -6,7 +6,7 @@
  * This is the one-holdout check the trainer's tests and the bench need; the full backtest with
  * every baseline and MAPE/WAPE/MASE belongs to the backtest work.
  */
-import { FEATURE_COUNT, type ForecastWindows } from './forecast-windows.ts';
+import type { ForecastWindows } from './forecast-windows.ts';
 
 export interface HoldoutComparison {
   readonly windows: number;
@@ -37,7 +37,7 @@ export function compareWithSeasonalNaive(windows: ForecastWindows, scaledForecas
     for (let day = 0; day < horizonDays; day++) {
       const actual = windows.targets[window * horizonDays + day]! * scale;
       const naiveDay = inputDays - seasonDays + (day % seasonDays);
-      const naive = windows.inputs[(window * inputDays + naiveDay) * FEATURE_COUNT]! * scale;
+      const naive = windows.inputs[(window * inputDays + naiveDay) * windows.features]! * scale;
       modelError += Math.abs(scaledForecasts[window * horizonDays + day]! * scale - actual);
       naiveError += Math.abs(naive - actual);
       actualTotal += Math.abs(actual);

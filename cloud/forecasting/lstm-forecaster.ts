@@ -6,10 +6,15 @@
  *
  * The defaults are small (28 input days, 16 hidden units, at most 6 epochs of 1,500 windows) so a
  * 12-fold backtest takes minutes, not hours; the bench and the CLI can raise them.
+ *
+ * With `calendar` the model also learns holidays, the Spring Festival and promotions, including
+ * those of the days it forecasts (forecast-windows.ts, look-ahead features); histories then need
+ * their `firstDate` (the backtest keeps it on every fold), or their calendar features stay 0.
  */
 import { exportLstmToOnnx } from './onnx-export.ts';
 import { loadOnnxForecaster } from './onnx-runner.ts';
-import { FEATURE_COUNT, latestInputs, splitHoldout, unscaleOutputs, type DailySeries } from './forecast-windows.ts';
+import { featureNamesOf, latestInputs, splitHoldout, unscaleOutputs, type DailySeries } from './forecast-windows.ts';
+import type { LstmCalendar } from './lstm-calendar-features.ts';
 import { trainLstm, type EpochReport } from './lstm-trainer.ts';
 import { checkHorizon, type FittedGlobalForecast, type GlobalFitOptions, type GlobalForecaster } from './baselines/forecaster.ts';
 
@@ -22,13 +27,15 @@ export interface LstmForecasterOptions {
   /** The newest days of each history held back to pick the best epoch; at least the horizon. */
   readonly validationDays?: number;
   readonly seed?: number;
+  /** Holidays (and promotions) the model learns from; weekday features only when absent. */
+  readonly calendar?: LstmCalendar;
   readonly onEpoch?: (report: EpochReport) => void;
 }
 
 export class LstmForecaster implements GlobalForecaster {
   readonly name = 'lstm';
   readonly inputDays: number;
-  private readonly settings: Required<Omit<LstmForecasterOptions, 'onEpoch' | 'validationDays' | 'inputDays'>>;
+  private readonly settings: Required<Omit<LstmForecasterOptions, 'onEpoch' | 'validationDays' | 'inputDays' | 'calendar'>>;
 
   constructor(private readonly options: LstmForecasterOptions = {}) {
     this.inputDays = options.inputDays ?? 28;
@@ -42,7 +49,9 @@ export class LstmForecaster implements GlobalForecaster {
     const { horizonDays } = options;
     checkHorizon(horizonDays);
     const validationDays = Math.max(this.options.validationDays ?? 4 * horizonDays, horizonDays);
-    const split = splitHoldout(histories, { inputDays: this.inputDays, horizonDays, strideDays: 1, holdoutDays: validationDays, validationStrideDays: 1 });
+    const { calendar } = this.options;
+    const calendarOption = calendar === undefined ? {} : { calendar };
+    const split = splitHoldout(histories, { inputDays: this.inputDays, horizonDays, strideDays: 1, holdoutDays: validationDays, validationStrideDays: 1, ...calendarOption });
     const trained = await trainLstm(split.training, split.validation, {
       hiddenSize: this.settings.hiddenSize,
       seed: this.settings.seed,
@@ -52,8 +61,8 @@ export class LstmForecaster implements GlobalForecaster {
       ...(options.signal === undefined ? {} : { signal: options.signal }),
       ...(this.options.onEpoch === undefined ? {} : { onEpoch: this.options.onEpoch }),
     });
-    const runner = await loadOnnxForecaster(exportLstmToOnnx(trained.parameters), { inputDays: this.inputDays, features: FEATURE_COUNT, horizonDays });
-    const inputs = latestInputs(histories, split.scales, this.inputDays);
+    const runner = await loadOnnxForecaster(exportLstmToOnnx(trained.parameters), { inputDays: this.inputDays, features: featureNamesOf(calendar).length, horizonDays });
+    const inputs = latestInputs(histories, split.scales, this.inputDays, { ...calendarOption, horizonDays });
     return {
       forecast: async (wantedDays) => {
         checkHorizon(wantedDays);

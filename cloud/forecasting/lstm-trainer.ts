@@ -12,7 +12,6 @@ import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { Clock } from '../../connectors/clock.ts';
 import { systemClock } from '../../connectors/clock.ts';
 import type { ForecastWindows } from './forecast-windows.ts';
-import { FEATURE_COUNT } from './forecast-windows.ts';
 import {
   copyParameters,
   createLstmParameters,
@@ -81,7 +80,7 @@ export async function trainLstm(training: ForecastWindows, validation: ForecastW
   let learningRate = settings.learningRate;
   const clock = options.clock ?? systemClock;
   const startedAt = clock.now();
-  const shape = { inputSteps: training.inputDays, inputFeatures: FEATURE_COUNT, hiddenSize: options.hiddenSize, horizon: training.horizonDays };
+  const shape = { inputSteps: training.inputDays, inputFeatures: training.features, hiddenSize: options.hiddenSize, horizon: training.horizonDays };
   const parameters = createLstmParameters(shape, options.seed);
   // Start the head at the mean target (about 1 on mean-scaled data) instead of 0, so the first
   // epoch learns the weekly shape rather than the level.
@@ -106,7 +105,7 @@ export async function trainLstm(training: ForecastWindows, validation: ForecastW
       for (const array of parameterArrays(gradients)) array.fill(0);
       for (let position = batchStart; position < batchEnd; position++) {
         const window = order[position]!;
-        forwardSequence(parameters, training.inputs, window * shape.inputSteps * FEATURE_COUNT, trace, output, 0);
+        forwardSequence(parameters, training.inputs, window * shape.inputSteps * shape.inputFeatures, trace, output, 0);
         for (let day = 0; day < shape.horizon; day++) {
           const error = output[day]! - training.targets[window * shape.horizon + day]!;
           lossSum += error * error;
@@ -133,11 +132,12 @@ export async function trainLstm(training: ForecastWindows, validation: ForecastW
 
 /** Mean squared error of the model on scaled targets, over every window and day. */
 export function meanSquaredError(parameters: LstmParameters, windows: ForecastWindows): number {
+  checkWindowsFit(parameters, windows);
   const trace = createSequenceTrace(parameters);
   const output = new Float64Array(parameters.horizon);
   let sum = 0;
   for (let window = 0; window < windows.count; window++) {
-    forwardSequence(parameters, windows.inputs, window * parameters.inputSteps * FEATURE_COUNT, trace, output, 0);
+    forwardSequence(parameters, windows.inputs, window * parameters.inputSteps * parameters.inputFeatures, trace, output, 0);
     for (let day = 0; day < parameters.horizon; day++) {
       const error = output[day]! - windows.targets[window * parameters.horizon + day]!;
       sum += error * error;
@@ -151,11 +151,12 @@ export function meanSquaredError(parameters: LstmParameters, windows: ForecastWi
  * respect to every parameter: what one training step adds up, exposed for a gradient check.
  */
 export function windowGradients(parameters: LstmParameters, windows: ForecastWindows, window: number): { loss: number; gradients: LstmParameters } {
+  checkWindowsFit(parameters, windows);
   const trace = createSequenceTrace(parameters);
   const scratch = createBackwardScratch(parameters);
   const output = new Float64Array(parameters.horizon);
   const gradients = zeroedLike(parameters);
-  forwardSequence(parameters, windows.inputs, window * parameters.inputSteps * FEATURE_COUNT, trace, output, 0);
+  forwardSequence(parameters, windows.inputs, window * parameters.inputSteps * parameters.inputFeatures, trace, output, 0);
   let loss = 0;
   for (let day = 0; day < parameters.horizon; day++) {
     const error = output[day]! - windows.targets[window * parameters.horizon + day]!;
@@ -164,6 +165,12 @@ export function windowGradients(parameters: LstmParameters, windows: ForecastWin
   }
   backwardSequence(parameters, trace, scratch, gradients);
   return { loss, gradients };
+}
+
+function checkWindowsFit(parameters: LstmParameters, windows: ForecastWindows): void {
+  if (windows.inputDays !== parameters.inputSteps || windows.features !== parameters.inputFeatures || windows.horizonDays !== parameters.horizon) {
+    throw new RangeError(`windows: expected ${parameters.inputSteps} days x ${parameters.inputFeatures} features -> ${parameters.horizon} days like the model, found ${windows.inputDays} x ${windows.features} -> ${windows.horizonDays}; build them with the model's calendar setting`);
+  }
 }
 
 interface BackwardScratch {
@@ -292,8 +299,8 @@ function checkTrainingInput(
   if (training.count === 0) problems.push('training: no windows; give longer series or a shorter holdout');
   if (validation.count === 0) problems.push('validation: no windows; the holdout must hold at least one horizon');
   if (settings.windowsPerEpoch > training.count) problems.push(`windowsPerEpoch: expected at most the ${training.count} training windows, found ${settings.windowsPerEpoch}`);
-  if (training.inputDays !== validation.inputDays || training.horizonDays !== validation.horizonDays) {
-    problems.push(`validation: expected windows of ${training.inputDays} -> ${training.horizonDays} days like training, found ${validation.inputDays} -> ${validation.horizonDays}`);
+  if (training.inputDays !== validation.inputDays || training.horizonDays !== validation.horizonDays || training.features !== validation.features) {
+    problems.push(`validation: expected windows of ${training.inputDays} days x ${training.features} features -> ${training.horizonDays} days like training, found ${validation.inputDays} x ${validation.features} -> ${validation.horizonDays}`);
   }
   if (problems.length > 0) throw new RangeError(`Cannot train the LSTM: ${problems.join('; ')}`);
 }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import onnxProto from 'onnx-proto';
 import ort from 'onnxruntime-node';
 import { afterAll, describe, expect, it } from 'vitest';
-import { FEATURE_COUNT, FEATURE_NAMES, splitHoldout } from './forecast-windows.ts';
+import { CALENDAR_FEATURE_COUNT, CALENDAR_FEATURE_NAMES, FEATURE_COUNT, FEATURE_NAMES, splitHoldout } from './forecast-windows.ts';
 import { createLstmParameters, forecastWindows, gateBlock, type LstmParameters } from './lstm-model.ts';
 import { trainLstm } from './lstm-trainer.ts';
 import { exportLstmToOnnx, METADATA_KEYS, ONNX_GATE_ORDER, ONNX_IR_VERSION, ONNX_OPSET, onnxLstmTensors } from './onnx-export.ts';
@@ -17,9 +17,17 @@ const TOLERANCE = 1e-4;
 const directory = mkdtempSync(join(tmpdir(), 'edgestock-onnx-'));
 afterAll(() => rmSync(directory, { recursive: true, force: true }));
 
+/** The first day on or after `from` that falls on `isoWeekday`. */
+function firstDateOnWeekday(from: string, isoWeekday: number): string {
+  const fromMs = Date.parse(`${from}T00:00:00Z`);
+  const sundayZero = new Date(fromMs).getUTCDay();
+  const offset = (isoWeekday - (sundayZero === 0 ? 7 : sundayZero) + 7) % 7;
+  return new Date(fromMs + offset * 86_400_000).toISOString().slice(0, 10);
+}
+
 /** Largest absolute difference between onnxruntime's outputs and our forward pass on `inputs`. */
 async function largestDifference(parameters: LstmParameters, inputs: Float32Array, count: number): Promise<number> {
-  const runner = await loadOnnxForecaster(exportLstmToOnnx(parameters), { inputDays: parameters.inputSteps, features: FEATURE_COUNT, horizonDays: parameters.horizon });
+  const runner = await loadOnnxForecaster(exportLstmToOnnx(parameters), { inputDays: parameters.inputSteps, features: parameters.inputFeatures, horizonDays: parameters.horizon });
   try {
     const fromOnnx = await runner.run(inputs, count);
     const reference = forecastWindows(parameters, inputs, count);
@@ -47,6 +55,22 @@ describe('ONNX export', () => {
     const { parameters } = await trainLstm(split.training, split.validation, { hiddenSize: 8, seed: 2, maxEpochs: 3 });
     expect(split.validation.count).toBeGreaterThan(300);
     expect(await largestDifference(parameters, split.validation.inputs, split.validation.count)).toBeLessThan(TOLERANCE);
+  });
+
+  it('matches the forward pass within 1e-4 on a model trained with calendar features (China holidays, a promotion), over all its validation windows', { timeout: 60_000 }, async () => {
+    const sales = syntheticWeeklySales({ skus: 8, days: 200, seed: 31, noise: 0.1 });
+    // Dated so the windows hold the Spring Festival 2025 and its days off.
+    const dated = sales.series.map((one) => ({ ...one, firstDate: firstDateOnWeekday('2024-09-02', one.firstIsoWeekday) }));
+    const calendar = { holidays: 'china' as const, ranges: [{ name: 'sale', kind: 'promotion' as const, from: '2025-02-20', to: '2025-02-25' }] };
+    const split = splitHoldout(dated, { inputDays: 56, horizonDays: 14, strideDays: 4, holdoutDays: 60, calendar });
+    expect(split.validation.features).toBe(CALENDAR_FEATURE_COUNT);
+    expect(split.validation.inputs.some((value, i) => i % CALENDAR_FEATURE_COUNT >= FEATURE_COUNT && value === 1)).toBe(true);
+    const { parameters } = await trainLstm(split.training, split.validation, { hiddenSize: 8, seed: 2, maxEpochs: 3 });
+    expect(parameters.inputFeatures).toBe(CALENDAR_FEATURE_COUNT);
+    expect(await largestDifference(parameters, split.validation.inputs, split.validation.count)).toBeLessThan(TOLERANCE);
+    const model = onnx.ModelProto.decode(exportLstmToOnnx(parameters));
+    const metadata = Object.fromEntries(model.metadataProps.map((entry) => [entry.key, entry.value]));
+    expect(metadata[METADATA_KEYS.features]).toBe([...FEATURE_NAMES, ...CALENDAR_FEATURE_NAMES].join(','));
   });
 
   it('writes a valid ONNX file onnxruntime loads from disk, opset 17, with its shapes and metadata', async () => {
@@ -86,8 +110,8 @@ describe('ONNX export', () => {
     expect(Array.from(bias)).toEqual([10, 10, 10, 40, 40, 40, 20, 20, 20, 30, 30, 30, ...new Array(4 * hiddenSize).fill(0)]);
   });
 
-  it('refuses parameters whose features do not match FEATURE_NAMES', () => {
+  it('refuses parameters whose features match neither feature set', () => {
     const parameters = createLstmParameters({ inputSteps: 56, inputFeatures: 3, hiddenSize: 4, horizon: 14 }, 1);
-    expect(() => exportLstmToOnnx(parameters)).toThrow(`parameters.inputFeatures: expected ${FEATURE_COUNT} (FEATURE_NAMES), found 3`);
+    expect(() => exportLstmToOnnx(parameters)).toThrow(`parameters.inputFeatures: expected ${FEATURE_COUNT} (weekday features) or ${CALENDAR_FEATURE_COUNT} (with calendar features), found 3`);
   });
 });

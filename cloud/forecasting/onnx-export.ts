@@ -14,7 +14,7 @@
  * the operator adds both.
  */
 import onnxProto from 'onnx-proto';
-import { FEATURE_NAMES } from './forecast-windows.ts';
+import { FEATURE_NAMES, featureNamesOf } from './forecast-windows.ts';
 import { gateBlock, type GateName, type LstmParameters } from './lstm-model.ts';
 
 const { onnx } = onnxProto;
@@ -31,6 +31,9 @@ export const ONNX_GATE_ORDER: readonly GateName[] = ['input', 'output', 'forget'
 /** Keys of the model's metadata_props that a loader can read back. */
 export const METADATA_KEYS = { features: 'edgestock.features', inputDays: 'edgestock.input_days', horizonDays: 'edgestock.horizon_days', scaling: 'edgestock.scaling' } as const;
 
+/** The feature sets a model can be trained on (forecast-windows.ts), told apart by their size. */
+const FEATURE_SETS: ReadonlyArray<readonly string[]> = [FEATURE_NAMES, featureNamesOf({ holidays: 'us' })];
+
 export interface ExportOptions {
   /** Written into the model's doc_string, e.g. what it was trained on and when. */
   readonly description?: string;
@@ -39,8 +42,9 @@ export interface ExportOptions {
 /** The ONNX ModelProto bytes for `parameters` (write them to a `.onnx` file as they are). */
 export function exportLstmToOnnx(parameters: LstmParameters, options: ExportOptions = {}): Uint8Array {
   const { inputSteps, inputFeatures, hiddenSize, horizon } = parameters;
-  if (inputFeatures !== FEATURE_NAMES.length) {
-    throw new RangeError(`parameters.inputFeatures: expected ${FEATURE_NAMES.length} (FEATURE_NAMES), found ${inputFeatures}`);
+  const featureNames = FEATURE_SETS.find((names) => names.length === inputFeatures);
+  if (featureNames === undefined) {
+    throw new RangeError(`parameters.inputFeatures: expected ${FEATURE_SETS.map((names) => names.length).join(' (weekday features) or ')} (with calendar features), found ${inputFeatures}`);
   }
   const { inputWeights, recurrentWeights, bias } = onnxLstmTensors(parameters);
   const { FLOAT, INT64 } = onnx.TensorProto.DataType;
@@ -54,7 +58,7 @@ export function exportLstmToOnnx(parameters: LstmParameters, options: ExportOpti
     domain: 'edgestock.forecasting',
     docString: options.description ?? 'Global demand forecasting LSTM',
     metadataProps: [
-      { key: METADATA_KEYS.features, value: FEATURE_NAMES.join(',') },
+      { key: METADATA_KEYS.features, value: featureNames.join(',') },
       { key: METADATA_KEYS.inputDays, value: String(inputSteps) },
       { key: METADATA_KEYS.horizonDays, value: String(horizon) },
       { key: METADATA_KEYS.scaling, value: 'inputs and outputs are divided by each series\u2019 mean absolute value; multiply the forecast by it' },

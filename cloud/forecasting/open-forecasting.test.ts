@@ -6,7 +6,6 @@ import type { Clock } from '../../connectors/clock.ts';
 import { openDatabase } from '../store/database.ts';
 import { migrate } from '../store/migrations.ts';
 import { addDays } from './calendar-features.ts';
-import { FEATURE_COUNT } from './forecast-windows.ts';
 import { INTERRUPTED_MESSAGE } from './forecast-jobs.ts';
 import type { ForecastJob } from './forecasting-types.ts';
 import { loadOnnxForecaster } from './onnx-runner.ts';
@@ -83,8 +82,8 @@ describe('the forecasting service', () => {
     expect(model.metadata).toMatchObject({ inputDays: 14, horizonDays: 14, hiddenSize: 4, series: 4, epochs: done.points.length });
     expect(done.message).toContain(`model ${model.id}`);
     expect(Object.keys(model.scales)).toHaveLength(4);
-    const runner = await loadOnnxForecaster(model.onnx, { inputDays: 14, features: FEATURE_COUNT, horizonDays: 14 });
-    const output = await runner.run(new Float32Array(14 * FEATURE_COUNT).fill(0.5), 1);
+    const runner = await loadOnnxForecaster(model.onnx, { inputDays: 14, features: model.metadata.features!.length, horizonDays: 14 });
+    const output = await runner.run(new Float32Array(14 * model.metadata.features!.length).fill(0.5), 1);
     expect(output).toHaveLength(14);
     expect([...output].every(Number.isFinite)).toBe(true);
     await runner.close();

@@ -1,8 +1,9 @@
 /**
  * Opens the forecasting service on the cloud's SQLite file (migrations are applied by the store):
  * jobs with progress (training and backtests on a worker thread, the forecast run), the model and
- * backtest store, rolling forecasts, the MAPE monitor and its review tasks, and a daily timer on
- * the injected clock that runs the forecast job (which then updates the monitor).
+ * backtest store, rolling forecasts (their baselines computed on a worker thread too), the MAPE
+ * monitor and its review tasks, and a daily timer on the injected clock that runs the forecast job
+ * (which then updates the monitor and prunes runs older than `keepRunsDays`).
  *
  * Composition (cloud-service.ts): give it the sales history (LedgerSalesHistory) and, optionally,
  * the published factors (FactorVersions on the same file by default); register
@@ -15,13 +16,16 @@ import type { BacktestSeries } from './backtest.ts';
 import { addDays, dayOfMs, dayStartMs, DAY_MS, type CalendarOptions } from './calendar-features.ts';
 import { FactorVersions } from './factor-versions.ts';
 import { ForecastJobs, type JobContext, type JobLogger } from './forecast-jobs.ts';
-import { demandSeriesOf, FACTOR_SCOPE, ForecastRuns, type FactorSource } from './forecast-runs.ts';
+import { workerBaselines, type WorkerBaselineOptions } from './forecast-run-launch.ts';
+import { checkKeepRunsDays, DEFAULT_KEEP_RUNS_DAYS, pruneForecastRuns } from './forecast-run-retention.ts';
+import { demandSeriesOf, FACTOR_SCOPE, ForecastRuns, yieldToEventLoop, type FactorSource } from './forecast-runs.ts';
 import { ForecastingError } from './forecasting-errors.ts';
 import type { ForecastJob, ForecastSource, JobKind, MonitorWeek, ReviewTask, SalesHistory, SeriesForecast } from './forecasting-types.ts';
 import { MAPE_THRESHOLD, MapeMonitor, mondayOf } from './mape-monitor.ts';
 import { ModelStore } from './model-store.ts';
 import { ReviewTasks } from './review-tasks.ts';
 import { DEFAULT_TRAIN_SETTINGS, type TrainSettings } from './training-task.ts';
+import type { HolidayCalendarName, LstmCalendar } from './lstm-calendar-features.ts';
 import { runInWorker } from './worker-launch.ts';
 
 /** The daily forecast run starts this many minutes after midnight UTC. */
@@ -71,10 +75,22 @@ export interface OpenForecastingOptions {
   calendar?: CalendarOptions;
   /** The factor scope whose production set forecasts use; FACTOR_SCOPE ('global') by default. */
   factorScope?: string;
+  /**
+   * Whose public holidays the LSTM learns as input features (lstm-calendar-features.ts): 'china'
+   * (default; the Spring Festival window too) or 'us'; null trains on the weekday alone.
+   */
+  lstmHolidays?: HolidayCalendarName | null;
   train?: Partial<TrainSettings>;
   backtest?: Partial<BacktestSettings>;
   /** Minutes after midnight UTC of the daily forecast run; null: no timer (tests run jobs themselves). */
   dailyRunMinute?: number | null;
+  /**
+   * Forecast runs made from a day more than this many days ago are deleted after each run;
+   * DEFAULT_KEEP_RUNS_DAYS (120) by default, at least MIN_KEEP_RUNS_DAYS (what the monitor reads).
+   */
+  keepRunsDays?: number;
+  /** The forecast run's worker: series per chunk (progress steps), and a look at the thread for tests. */
+  forecastWorker?: WorkerBaselineOptions;
 }
 
 export interface OpenForecasting {
@@ -95,6 +111,7 @@ const SYSTEM_ACTOR = 'system';
 
 export function openForecasting(file: string, options: OpenForecastingOptions): OpenForecasting {
   const { clock, logger, salesHistory } = options;
+  const keepRunsDays = options.keepRunsDays === undefined ? DEFAULT_KEEP_RUNS_DAYS : checkKeepRunsDays(options.keepRunsDays);
   const db = openDatabase(file);
   let timer: unknown;
   let closed = false;
@@ -105,14 +122,23 @@ export function openForecasting(file: string, options: OpenForecastingOptions): 
     const models = new ModelStore(db);
     const factors = options.factors ?? new FactorVersions(db, () => clock.now());
     const runs = new ForecastRuns({
-      db, salesHistory, models, factors, clock,
+      db, salesHistory, models, factors, clock, computeBaselines: workerBaselines(options.forecastWorker),
       ...(options.calendar === undefined ? {} : { calendar: options.calendar }),
       ...(options.factorScope === undefined ? {} : { factorScope: options.factorScope }),
     });
     const reviews = new ReviewTasks(db, () => clock.now());
     const monitor = new MapeMonitor(db, salesHistory, runs, reviews);
-    const trainSettings: TrainSettings = { ...DEFAULT_TRAIN_SETTINGS, ...options.train };
-    const backtestSettings: BacktestSettings = { ...DEFAULT_BACKTEST_SETTINGS, ...options.backtest };
+    // The LSTM learns the calendar the factors use (its promotions and Spring Festival window) with the chosen holidays.
+    const lstmHolidays = options.lstmHolidays === undefined ? 'china' : options.lstmHolidays;
+    const lstmCalendar: LstmCalendar | undefined = lstmHolidays === null ? undefined : {
+      holidays: lstmHolidays,
+      ...(options.calendar?.ranges ? { ranges: options.calendar.ranges } : {}),
+      ...(options.calendar?.springFestivalWindow ? { springFestivalWindow: options.calendar.springFestivalWindow } : {}),
+    };
+    const trainSettings: TrainSettings = { ...DEFAULT_TRAIN_SETTINGS, ...(lstmCalendar ? { calendar: lstmCalendar } : {}), ...options.train };
+    const backtestDefaults = { ...DEFAULT_BACKTEST_SETTINGS, ...options.backtest };
+    const backtestSettings: BacktestSettings = lstmCalendar && backtestDefaults.lstm.calendar === undefined
+      ? { ...backtestDefaults, lstm: { ...backtestDefaults.lstm, calendar: lstmCalendar } } : backtestDefaults;
 
     const historyUpToYesterday = () => salesHistory.series({ to: addDays(dayOfMs(clock.now()), -1) }).filter((one) => one.days.length > 0);
 
@@ -152,8 +178,12 @@ export function openForecasting(file: string, options: OpenForecastingOptions): 
         const now = clock.now();
         const run = await runs.run(now, { jobId: context.jobId, signal: context.signal, onProgress: (fraction, message) => context.report(fraction * 0.9, message) });
         context.report(0.95, 'updating the MAPE monitor');
+        await yieldToEventLoop();
         const opened = monitor.update(now);
-        return `run ${run.id}: ${run.series} series from ${run.from}${opened.length > 0 ? `; ${opened.length} review task(s) opened` : ''}`;
+        context.report(0.98, `pruning runs older than ${keepRunsDays} days`);
+        await yieldToEventLoop();
+        const { pruned } = pruneForecastRuns(db, run.from, keepRunsDays);
+        return `run ${run.id}: ${run.series} series from ${run.from}${opened.length > 0 ? `; ${opened.length} review task(s) opened` : ''}; ${pruned} run(s) older than ${keepRunsDays} days pruned`;
       },
     };
 
