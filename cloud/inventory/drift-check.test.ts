@@ -61,4 +61,18 @@ describe('drift check', () => {
     f.db.prepare(`UPDATE inv_reservation SET status = 'released' WHERE id = ?`).run(id);
     expect(f.ledger.driftCheck().overReserved).toEqual([]);
   });
+
+  it('lists reservation lines whose fulfilled quantity is not what their shipments add up to, and repairs none of them', () => {
+    const lotId = f.catalog.lot(SKU.milk, 'L1')!.id;
+    const id = Number(f.db.prepare(`INSERT INTO inv_reservation (sku, kind, qty, status, created_at, updated_at, actor) VALUES (?, 'order', 4, 'active', 0, 0, 'sales')`).run(SKU.milk).lastInsertRowid);
+    f.db.prepare('INSERT INTO inv_reservation_line (reservation_id, sku, location, lot_key, qty, fulfilled) VALUES (?, ?, ?, ?, 4, 0)').run(id, SKU.milk, 'B10', lotId);
+    const [shipped] = f.ledger.post([{ sku: SKU.milk, lot: 'L1', qty: 3, from: 'B10', to: 'CUST-1', reason: 'shipment', reservationId: id }], { actor: 'test' });
+    expect(f.ledger.driftCheck().fulfilmentFindings).toEqual([]);
+    f.db.prepare('UPDATE inv_reservation_line SET fulfilled = 1 WHERE reservation_id = ?').run(id);
+    const expected = [{ reservationId: id, sku: SKU.milk, location: 'B10', lotKey: lotId, qty: 4, stored: 1, fromMoves: 3 }];
+    expect(f.ledger.driftCheck({ repair: true }).fulfilmentFindings).toEqual(expected);
+    expect(f.ledger.driftCheck().fulfilmentFindings).toEqual(expected);
+    f.ledger.reverse(shipped!.id, { actor: 'test' });
+    expect(f.ledger.driftCheck().fulfilmentFindings).toEqual([]);
+  });
 });

@@ -2,7 +2,9 @@
  * The drift check: every balance and serial location rebuilt from the immutable moves and
  * compared with what the posting transactions maintained, plus every stock key whose open
  * reservations exceed its balance. `repair` rewrites inv_balance and inv_serial from the moves
- * in the same IMMEDIATE transaction, so a repair never races a post.
+ * in the same IMMEDIATE transaction, so a repair never races a post. Reservation lines whose
+ * fulfilled quantity is not what their moves add up to are reported, never repaired: which order
+ * is really served is a person's call.
  */
 import type { SqliteDatabase } from '../store/database.ts';
 import type { DriftReport } from './inventory-types.ts';
@@ -45,6 +47,28 @@ const OVER_RESERVED = `
   HAVING reserved > IFNULL(b.qty, 0) + ${QTY_EPSILON}
   ORDER BY 1, 2, 3`;
 
+/**
+ * Reservation lines (of reservations not released) whose `fulfilled` is not what the ledger says:
+ * the picks and shipments naming the reservation out of the line's location and lot that were not
+ * reversed, capped at the line's quantity (posting-batch.ts keeps it so, reversals included).
+ */
+const FULFILMENT_FINDINGS = `
+  SELECT rl.reservation_id AS reservationId, rl.sku, rl.location, rl.lot_key AS lotKey, rl.qty, rl.fulfilled AS stored,
+    ROUND(MIN(rl.qty, IFNULL(n.net, 0)), 3) AS fromMoves
+  FROM inv_reservation_line rl JOIN inv_reservation r ON r.id = rl.reservation_id AND r.status <> 'released'
+  LEFT JOIN (
+    SELECT m.reservation_id, m.from_location AS location, IFNULL(m.lot_id, 0) AS lot_key, SUM(m.qty) AS net FROM inv_move m
+    WHERE m.reservation_id IS NOT NULL AND m.reverses IS NULL AND NOT EXISTS (SELECT 1 FROM inv_move rev WHERE rev.reverses = m.id)
+    GROUP BY 1, 2, 3
+  ) n ON n.reservation_id = rl.reservation_id AND n.location = rl.location AND n.lot_key = rl.lot_key
+  WHERE ABS(rl.fulfilled - MIN(rl.qty, IFNULL(n.net, 0))) > ${QTY_EPSILON}
+  ORDER BY 1, 3, 4`;
+
+/** Lines whose fulfilled quantity differs from their moves' (see FULFILMENT_FINDINGS); read-only. */
+export function fulfilmentFindings(db: SqliteDatabase): DriftReport['fulfilmentFindings'] {
+  return db.prepare(FULFILMENT_FINDINGS).all() as DriftReport['fulfilmentFindings'];
+}
+
 export function driftCheck(db: SqliteDatabase, now: () => number, options: { repair?: boolean } = {}): DriftReport {
   const started = performance.now();
   const run = db.transaction((): DriftReport => {
@@ -60,9 +84,10 @@ export function driftCheck(db: SqliteDatabase, now: () => number, options: { rep
         ON CONFLICT (sku, serial) DO UPDATE SET location = excluded.location, last_move = excluded.last_move, lot_id = excluded.lot_id`).run();
     }
     const overReserved = db.prepare(OVER_RESERVED).all() as DriftReport['overReserved'];
+    const fulfilment = fulfilmentFindings(db);
     const moves = db.prepare('SELECT COUNT(*) FROM inv_move').pluck().get() as number;
     const balances = db.prepare('SELECT COUNT(*) FROM inv_balance').pluck().get() as number;
-    return { checkedAt, moves, balances, findings, serialFindings, overReserved, durationMs: 0 };
+    return { checkedAt, moves, balances, findings, serialFindings, overReserved, fulfilmentFindings: fulfilment, durationMs: 0 };
   });
   const report = options.repair ? run.immediate() : run.deferred();
   return { ...report, durationMs: Math.round((performance.now() - started) * 10) / 10 };

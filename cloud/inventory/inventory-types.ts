@@ -100,6 +100,8 @@ export interface DriftReport {
   serialFindings: Array<{ sku: string; serial: string; stored: string; fromMoves: string }>;
   /** Reservation lines whose open quantity exceeds the balance they are allocated on. */
   overReserved: Array<{ sku: string; location: string; lotKey: number; reserved: number; balance: number }>;
+  /** Reservation lines whose fulfilled quantity is not what their unreversed picks and shipments add up to (capped at the line). */
+  fulfilmentFindings: Array<{ reservationId: number; sku: string; location: string; lotKey: number; qty: number; stored: number; fromMoves: number }>;
   durationMs: number;
 }
 

@@ -41,9 +41,9 @@ const summary = () => {
 };
 const driftOf = () => {
   const drift = f.ledger.driftCheck();
-  return { findings: drift.findings, serialFindings: drift.serialFindings, overReserved: drift.overReserved };
+  return { findings: drift.findings, serialFindings: drift.serialFindings, overReserved: drift.overReserved, fulfilmentFindings: drift.fulfilmentFindings };
 };
-const noDrift = { findings: [], serialFindings: [], overReserved: [] };
+const noDrift = { findings: [], serialFindings: [], overReserved: [], fulfilmentFindings: [] };
 
 describe('reversing a shipment that fulfilled a reservation', () => {
   it('re-opens the line at the location and lot the stock returns to, with exact states and no drift', () => {

@@ -54,7 +54,7 @@ const balanceSchema = {
 } as const;
 
 const driftSchema = {
-  type: 'object', additionalProperties: false, required: ['checkedAt', 'moves', 'balances', 'findings', 'serialFindings', 'overReserved', 'durationMs'],
+  type: 'object', additionalProperties: false, required: ['checkedAt', 'moves', 'balances', 'findings', 'serialFindings', 'overReserved', 'fulfilmentFindings', 'durationMs'],
   properties: {
     checkedAt: { type: 'integer' }, moves: { type: 'integer' }, balances: { type: 'integer' },
     findings: {
@@ -76,6 +76,16 @@ const driftSchema = {
       items: {
         type: 'object', additionalProperties: false, required: ['sku', 'location', 'lotKey', 'reserved', 'balance'],
         properties: { sku: { type: 'string' }, location: { type: 'string' }, lotKey: { type: 'integer' }, reserved: { type: 'number' }, balance: { type: 'number' } },
+      },
+    },
+    fulfilmentFindings: {
+      type: 'array', description: 'Reservation lines whose fulfilled quantity is not what their unreversed picks and shipments add up to (reported, never repaired).',
+      items: {
+        type: 'object', additionalProperties: false, required: ['reservationId', 'sku', 'location', 'lotKey', 'qty', 'stored', 'fromMoves'],
+        properties: {
+          reservationId: { type: 'integer' }, sku: { type: 'string' }, location: { type: 'string' }, lotKey: { type: 'integer' },
+          qty: { type: 'number' }, stored: { type: 'number' }, fromMoves: { type: 'number' },
+        },
       },
     },
     durationMs: { type: 'number' },
