@@ -45,7 +45,7 @@ export class HolidayAdjusted implements GlobalForecaster {
     const effects = histories.map((history, i) => estimateHolidayEffects(history.values, firstDays[i]!, this.effectOptions));
     const adjusted = histories.map((history, i) => {
       const factors = effects[i]!.factorsOf(firstDays[i]!, history.values.length);
-      return { id: history.id, firstIsoWeekday: history.firstIsoWeekday, values: Float64Array.from(factors, (factor, t) => history.values[t]! / factor) };
+      return { id: history.id, firstIsoWeekday: history.firstIsoWeekday, firstDate: firstDays[i]!, values: Float64Array.from(factors, (factor, t) => history.values[t]! / factor) };
     });
     const fitted = await this.inner.fitAll(adjusted, options);
     return {
@@ -65,7 +65,7 @@ export class HolidayAdjusted implements GlobalForecaster {
   private firstDaysOf(histories: readonly DailySeries[]): string[] {
     const problems: string[] = [];
     const days = histories.map((history) => {
-      const carried = (history as DailySeries & { readonly firstDate?: unknown }).firstDate;
+      const carried: unknown = history.firstDate;
       const day = typeof carried === 'string' ? carried : this.options.firstDates?.[history.id];
       if (day === undefined) {
         problems.push(`series "${history.id}": expected the date of its first day to place holidays; give the history a firstDate or pass firstDates`);
