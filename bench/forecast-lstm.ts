@@ -10,16 +10,26 @@
  *   3. inference: --inference-skus SKUs x 56 days -> 14-day forecasts in one onnxruntime run
  *      (the model from 2), median of --runs runs, plus building the inputs and unscaling the
  *      outputs. Goal: 10,000 SKUs under 5 s.
+ * --calendar picks the holidays all three learn and read (lstm-calendar-features.ts): `us` (the
+ * default, the births series' own), `china` (what the cloud service trains with by default) or
+ * `off`, the older weekday-only model (FEATURE_COUNT, 8 features). With a calendar every day also
+ * carries the calendar features (CALENDAR_FEATURE_COUNT, 18 in all), so the figures describe the
+ * model the service runs. The synthetic series get a real first date for that: the day of their
+ * first weekday in the week of Monday 2024-01-01 (2024-01-01 .. 2024-01-07), the same for the
+ * inference fleet. Their sales have no holiday effect, so there the calendar carries no signal.
  * One process, Node's one thread for training; onnxruntime uses its own threads. Progress on
  * stderr, JSON on stdout.
  *
  *   npm run bench -- forecast-lstm [--hidden 32] [--epochs 15] [--holdout-days 365] [--skus 500]
  *       [--days 730] [--windows-per-epoch 10000] [--inference-skus 10000] [--runs 3] [--seed 1]
+ *       [--calendar us|china|off]
  */
 import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
-import { FEATURE_COUNT, fitSeriesScale, latestInputs, splitHoldout, unscaleOutputs, type ForecastWindows, type HoldoutSplit } from '../cloud/forecasting/forecast-windows.ts';
+import { addDays } from '../cloud/forecasting/calendar-features.ts';
+import { featureNamesOf, fitSeriesScale, latestInputs, splitHoldout, unscaleOutputs, type DailySeries, type ForecastWindows, type HoldoutSplit } from '../cloud/forecasting/forecast-windows.ts';
 import { compareWithSeasonalNaive, type HoldoutComparison } from '../cloud/forecasting/holdout-comparison.ts';
+import { HOLIDAY_CALENDARS, type LstmCalendar } from '../cloud/forecasting/lstm-calendar-features.ts';
 import { forecastWindows, type LstmParameters } from '../cloud/forecasting/lstm-model.ts';
 import { trainLstm, type TrainingResult } from '../cloud/forecasting/lstm-trainer.ts';
 import { exportLstmToOnnx, ONNX_OPSET } from '../cloud/forecasting/onnx-export.ts';
@@ -39,8 +49,15 @@ const { values: args } = parseArgs({
     'inference-skus': { type: 'string', default: '10000' },
     runs: { type: 'string', default: '3' },
     seed: { type: 'string', default: '1' },
+    calendar: { type: 'string', default: 'us' },
   },
 });
+const calendarChoices: readonly string[] = [...HOLIDAY_CALENDARS, 'off'];
+if (!calendarChoices.includes(args.calendar)) throw new Error(`--calendar: expected one of ${calendarChoices.join(', ')}, found ${JSON.stringify(args.calendar)}`);
+/** undefined: `--calendar off`, weekday features only. */
+const calendar: LstmCalendar | undefined = args.calendar === 'off' ? undefined : { holidays: args.calendar as LstmCalendar['holidays'] };
+const calendarOption = calendar === undefined ? {} : { calendar };
+const FEATURES = featureNamesOf(calendar).length;
 const settings = {
   hidden: Number(args.hidden),
   epochs: Number(args.epochs),
@@ -57,11 +74,14 @@ for (const [name, value] of Object.entries(settings)) {
 }
 const INPUT_DAYS = 56;
 const HORIZON_DAYS = 14;
+/** Monday: synthetic series start on the day of their first weekday in this week. */
+const SYNTHETIC_FIRST_MONDAY = '2024-01-01';
 const progress = (line: string) => process.stderr.write(`bench: ${line}\n`);
 const round = (value: number, digits = 4) => Number(value.toFixed(digits));
 
 async function train(label: string, split: HoldoutSplit, windowsPerEpoch?: number): Promise<TrainingResult> {
-  progress(`${label}: ${split.training.count} training windows, ${split.validation.count} validation windows, hidden ${settings.hidden}`);
+  if (split.training.features !== FEATURES) throw new Error(`${label}: expected windows of ${FEATURES} features (calendar ${args.calendar}), found ${split.training.features}`);
+  progress(`${label}: ${split.training.count} training windows, ${split.validation.count} validation windows, ${split.training.features} features (calendar ${args.calendar}), hidden ${settings.hidden}`);
   return trainLstm(split.training, split.validation, {
     hiddenSize: settings.hidden,
     seed: settings.seed,
@@ -70,6 +90,11 @@ async function train(label: string, split: HoldoutSplit, windowsPerEpoch?: numbe
     ...(windowsPerEpoch === undefined ? {} : { windowsPerEpoch: Math.min(windowsPerEpoch, split.training.count) }),
     onEpoch: (e) => progress(`${label}: epoch ${e.epoch} training loss ${e.trainingLoss.toFixed(5)} validation loss ${e.validationLoss.toFixed(5)} (${(e.elapsedMs / 1000).toFixed(1)} s)`),
   });
+}
+
+/** The series placed on the calendar: a real first date that falls on its firstIsoWeekday. */
+function dated(series: readonly DailySeries[]): DailySeries[] {
+  return series.map((one) => ({ ...one, firstDate: addDays(SYNTHETIC_FIRST_MONDAY, one.firstIsoWeekday - 1) }));
 }
 
 async function onnxForecasts(runner: ForecastModelPort, windows: ForecastWindows): Promise<Float32Array> {
@@ -106,8 +131,8 @@ function largestDifference(parameters: LstmParameters, windows: ForecastWindows,
   return largest;
 }
 
-const shape = { inputDays: INPUT_DAYS, features: FEATURE_COUNT, horizonDays: HORIZON_DAYS };
-const windowOptions = { inputDays: INPUT_DAYS, horizonDays: HORIZON_DAYS };
+const shape = { inputDays: INPUT_DAYS, features: FEATURES, horizonDays: HORIZON_DAYS };
+const windowOptions = { inputDays: INPUT_DAYS, horizonDays: HORIZON_DAYS, ...calendarOption };
 
 // 1. US births.
 const births = usBirthsSeries();
@@ -127,7 +152,7 @@ progress(`births: ${JSON.stringify(birthsFigures)}`);
 
 // 2. Synthetic SKUs.
 const sales = syntheticWeeklySales({ skus: settings.skus, days: settings.days, seed: settings.seed, noise: 0.1 });
-const syntheticSplit = splitHoldout(sales.series, { ...windowOptions, strideDays: 7, holdoutDays: 28, validationStrideDays: 14 });
+const syntheticSplit = splitHoldout(dated(sales.series), { ...windowOptions, strideDays: 7, holdoutDays: 28, validationStrideDays: 14 });
 const syntheticResult = await train('synthetic', syntheticSplit, settings.windowsPerEpoch);
 const runner = await loadOnnxForecaster(exportLstmToOnnx(syntheticResult.parameters), shape);
 const syntheticForecasts = await onnxForecasts(runner, syntheticSplit.validation);
@@ -147,15 +172,16 @@ const syntheticFigures = {
 progress(`synthetic: ${JSON.stringify(syntheticFigures)}`);
 
 // 3. Inference for many SKUs: the latest 56 days of each -> the next 14.
-const fleet = syntheticWeeklySales({ skus: settings.inferenceSkus, days: INPUT_DAYS + 28, seed: settings.seed + 1, noise: 0.1 }).series;
+const fleet = dated(syntheticWeeklySales({ skus: settings.inferenceSkus, days: INPUT_DAYS + 28, seed: settings.seed + 1, noise: 0.1 }).series);
+const latestOptions = { ...calendarOption, horizonDays: HORIZON_DAYS };
 const runMs: number[] = [];
 const endToEndMs: number[] = [];
 let forecastDays = 0;
-await runner.run(latestInputs(fleet.slice(0, 16), new Float64Array(16).fill(1), INPUT_DAYS), 16); // warm-up
+await runner.run(latestInputs(fleet.slice(0, 16), new Float64Array(16).fill(1), INPUT_DAYS, latestOptions), 16); // warm-up
 for (let run = 0; run < settings.runs; run++) {
   const started = performance.now();
   const scales = Float64Array.from(fleet, (one) => fitSeriesScale(one.values));
-  const inputs = latestInputs(fleet, scales, INPUT_DAYS);
+  const inputs = latestInputs(fleet, scales, INPUT_DAYS, latestOptions);
   const runStarted = performance.now();
   const outputs = await runner.run(inputs, fleet.length);
   runMs.push(performance.now() - runStarted);
@@ -179,7 +205,16 @@ process.stdout.write(`${JSON.stringify(
   {
     benchmark: 'forecast-lstm',
     machine: { cpus: cpus().length, node: process.version, loadAverage1m: round(loadavg()[0]!, 2) },
-    model: { hiddenSize: settings.hidden, inputDays: INPUT_DAYS, features: FEATURE_COUNT, horizonDays: HORIZON_DAYS, onnxOpset: ONNX_OPSET, runtime: 'onnxruntime-node (CPU)' },
+    model: {
+      hiddenSize: settings.hidden,
+      inputDays: INPUT_DAYS,
+      calendar: args.calendar,
+      features: FEATURES,
+      syntheticFirstDates: calendar === undefined ? null : `${SYNTHETIC_FIRST_MONDAY} .. ${addDays(SYNTHETIC_FIRST_MONDAY, 6)}, on each series' first weekday`,
+      horizonDays: HORIZON_DAYS,
+      onnxOpset: ONNX_OPSET,
+      runtime: 'onnxruntime-node (CPU)',
+    },
     births: birthsFigures,
     synthetic: syntheticFigures,
     inference: inferenceFigures,
