@@ -44,7 +44,10 @@ const seriesKey = (sku: string, location: string) => `${sku}\u001f${location}`;
 
 /** A series' sales as they were. */
 export function dailySeriesOf(sales: SalesSeries): DailySeries {
-  return { id: seriesKey(sales.sku, sales.location), values: sales.days.map((day) => day.qty), firstIsoWeekday: sales.days.length === 0 ? 1 : isoWeekdayOfDay(sales.days[0]!.day), ...(sales.days.length === 0 ? {} : { firstDate: sales.days[0]!.day }) };
+  const id = seriesKey(sales.sku, sales.location);
+  const values = sales.days.map((day) => day.qty);
+  const first = sales.days[0];
+  return first === undefined ? { id, values, firstIsoWeekday: 1 } : { id, values, firstIsoWeekday: isoWeekdayOfDay(first.day), firstDate: first.day };
 }
 
 /**
